@@ -1,0 +1,63 @@
+# LiveOps review workbench — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+DATA ?= data/demo
+PORT ?= 8866
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test install install-test system-deps demo voila lab batch bench clean
+
+## make run: install, generate the demo dataset if absent, serve Voila on http://127.0.0.1:$(PORT)
+run: install system-fonts demo voila
+
+## make test: install with test extras and browser, then run the whole suite
+test: install-test system-deps
+	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+$(VENV)/bin/activate:
+	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) (set PYTHON=...)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.installed: $(VENV)/bin/activate pyproject.toml
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@
+
+install: $(VENV)/.installed
+	@$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+
+install-test: $(VENV)/.installed-test
+
+# Debian packages: Chromium for the real-browser tests, Noto CJK so charts render Chinese.
+system-deps: system-fonts
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
+system-fonts:
+	@fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-noto-cjk fontconfig; }
+
+demo: $(DATA)/planted.json
+
+$(DATA)/planted.json: | $(VENV)/.installed
+	$(VENV)/bin/liveops demo --out $(DATA) --seed 7
+
+voila:
+	LIVEOPS_DATA=$(abspath $(DATA)) $(VENV)/bin/voila notebooks/ --port=$(PORT) --Voila.ip=127.0.0.1 --no-browser
+
+lab: install demo
+	LIVEOPS_DATA=$(abspath $(DATA)) $(VENV)/bin/jupyter lab --ip=127.0.0.1 notebooks/
+
+batch: install demo
+	$(VENV)/bin/liveops batch --data $(DATA) --sessions all --out reports/
+
+bench: install demo
+	$(PY) benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) reports/ .pytest_cache

@@ -1,0 +1,362 @@
+"""The dataset object: tables, derived aggregates, and the metric engine.
+
+``liveops_nb.open(path)`` returns a :class:`Dataset`. Metric values are Ibis
+expressions over a per-session table of *base quantities*; on the embedded
+DuckDB default they run in-process, and the same expressions run on any Ibis
+backend (e.g. Spark) handed to :func:`open`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from pathlib import Path
+from typing import Any, Iterable, Literal
+
+import ibis
+import pandas as pd
+from ibis import _
+
+from . import derive
+from .errors import DataProblem, DataValidationError, MissingTableError, UnknownSessionError
+from .io import RawTables, from_connection, read_folder
+from .metrics import BASE_SOURCES, MAIN_KEYS, REGISTRY, Lang, Metric
+from .schema import DEFAULT_TZ, SESSION_TOTALS, TABLES
+
+Level = Literal["viewer", "aggregate"]
+REPURCHASE_WINDOW_DAYS = 90
+NOT_AVAILABLE = {"zh": "此数据源无法提供", "en": "not available from this source"}
+
+_AGG_BASES = [c.name for c in SESSION_TOTALS if c.name not in ("avg_watch_seconds",)]
+
+
+def open(source: str | Path | Any, *, validate: bool = True, use_viewer_level: bool = True,
+         tz: str = DEFAULT_TZ) -> "Dataset":
+    """Open a dataset.
+
+    Parameters
+    ----------
+    source : folder of ``<table>.parquet`` / ``<table>.csv`` files, or an Ibis
+        backend connection whose tables carry the data-model names.
+    validate : check the data against the data model first and raise
+        :class:`~liveops_nb.errors.DataValidationError` listing every problem.
+    use_viewer_level : derive aggregate tables from viewer-level tables when
+        they exist (set ``False`` to use only the platform aggregates).
+    tz : time zone used to display timestamps and to read naive ones.
+    """
+    if isinstance(source, (str, Path)):
+        raw = read_folder(source, tz=tz)
+        label = str(source)
+    else:
+        raw = from_connection(source)
+        label = type(source).__module__
+    return Dataset(raw, source=label, validate=validate, use_viewer_level=use_viewer_level, tz=tz)
+
+
+def localize(df: pd.DataFrame, tz: str = DEFAULT_TZ) -> pd.DataFrame:
+    """Show every timestamp column in ``tz`` (engines return UTC instants, sometimes naive)."""
+    for c in df.columns:
+        s = df[c]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            df[c] = s.dt.tz_localize("UTC").dt.tz_convert(tz) if s.dt.tz is None else s.dt.tz_convert(tz)
+    return df
+
+
+class Dataset:
+    """A validated dataset with one metric engine.
+
+    Attributes
+    ----------
+    level : ``"viewer"`` when aggregate tables are derived from viewer-level
+        data, ``"aggregate"`` when only platform aggregates are used.
+    warnings : recoverable oddities found while reading (shown on pages).
+    """
+
+    def __init__(self, raw: RawTables, *, source: str = "", validate: bool = True,
+                 use_viewer_level: bool = True, tz: str = DEFAULT_TZ) -> None:
+        self.source = source
+        self.tz = tz
+        self.con = raw.con
+        self.raw = dict(raw.tables)
+        self.files = raw.files
+        self.warnings: list[DataProblem] = list(raw.warnings)
+        problems = list(raw.problems)
+        if validate:
+            from .validate import validate_tables
+
+            p, w = validate_tables(self.raw)
+            problems += p
+            self.warnings += w
+        if problems:
+            raise DataValidationError(problems, source)
+        missing = [t for t, spec in TABLES.items() if spec.required and t not in self.raw]
+        if missing:
+            raise MissingTableError(missing[0], "every page")
+        self.level: Level = "viewer" if (use_viewer_level and "events" in self.raw and "orders" in self.raw) else "aggregate"
+        if not use_viewer_level:
+            for name in [n for n, t in TABLES.items() if t.level == "viewer" and n not in ("experiments", "assignments")]:
+                self.raw.pop(name, None)
+        self._tables: dict[str, Any] = {}
+
+    # ------------------------------------------------------------------ tables
+    def has(self, name: str) -> bool:
+        """Whether table ``name`` is available (supplied, or derivable from viewer-level data)."""
+        if name in ("minute_stats", "channels", "product_stats") and self.level == "viewer":
+            return True
+        return name in self.raw
+
+    def table(self, name: str):
+        """The effective Ibis table ``name`` (derived from viewer-level data when possible)."""
+        if name in self._tables:
+            return self._tables[name]
+        if not self.has(name):
+            raise MissingTableError(name)
+        if self.level == "viewer" and name == "minute_stats":
+            t = derive.minute_stats(self.raw["events"], self.raw["orders"], self.raw["sessions"],
+                                    self._grid(), self.channel_groups, self.raw.get("channels"))
+        elif self.level == "viewer" and name == "channels":
+            t = derive.channels(self.raw["events"], self.raw["orders"], self.channel_groups, self.raw.get("channels"))
+        elif self.level == "viewer" and name == "product_stats":
+            t = derive.product_stats(self.raw["events"], self.raw["orders"])
+        else:
+            t = self.raw[name]
+        self._tables[name] = t
+        return t
+
+    def frame(self, name: str, session_id: str | Iterable[str] | None = None) -> pd.DataFrame:
+        """Table ``name`` as a pandas DataFrame (timestamps in the dataset's zone), optionally one session's rows."""
+        t = self.table(name)
+        if session_id is not None and "session_id" in t.columns:
+            ids = [session_id] if isinstance(session_id, str) else list(session_id)
+            t = t.filter(t.session_id.isin(ids))
+        df = localize(t.execute(), self.tz)
+        order = [c for c in ("session_id", "minute", "start", "ts") if c in df.columns]
+        return df.sort_values(order).reset_index(drop=True) if order else df
+
+    @functools.cached_property
+    def channel_groups(self) -> dict[str, str]:
+        groups = dict(derive.DEFAULT_CHANNEL_GROUPS)
+        if "channels" in self.raw:
+            supplied = self.raw["channels"].select("channel", "channel_group").distinct().execute()
+            groups.update(dict(zip(supplied.channel, supplied.channel_group)))
+        return groups
+
+    @functools.cached_property
+    def session_info(self) -> pd.DataFrame:
+        """Sessions with room name, category and local date (small; cached)."""
+        s = localize(self.raw["sessions"].execute(), self.tz)
+        rooms = self.raw["rooms"].execute().rename(columns={"host": "room_host"})
+        df = s.merge(rooms, on="room_id", how="left")
+        df["date"] = df["start_time"].dt.date
+        return df.sort_values(["start_time", "session_id"]).reset_index(drop=True)
+
+    def _grid(self):
+        return derive.minute_grid(self.session_info)
+
+    def session(self, session_id: str) -> pd.Series:
+        """One session's descriptive row; raises :class:`UnknownSessionError` with known ids."""
+        info = self.session_info
+        hit = info[info.session_id == session_id]
+        if hit.empty:
+            raise UnknownSessionError(session_id, info.session_id.tail(5).tolist())
+        return hit.iloc[0]
+
+    # ------------------------------------------------------------------ base quantities
+    def base(self, session_ids: list[str] | None = None) -> tuple[Any, dict[str, str]]:
+        """Per-session base quantities as an Ibis table, and why each missing one is missing."""
+        sessions = self.raw["sessions"]
+        if session_ids is not None:
+            sessions = sessions.filter(sessions.session_id.isin(session_ids))
+        if self.level == "viewer":
+            ev, od = self.raw["events"], self.raw["orders"]
+            if session_ids is not None:
+                ev = ev.filter(ev.session_id.isin(session_ids))
+                od = od.filter(od.session_id.isin(session_ids))
+            info = self.session_info if session_ids is None else self.session_info[self.session_info.session_id.isin(session_ids)]
+            minute = derive.minute_stats(ev, od, sessions, derive.minute_grid(info), self.channel_groups, None)
+            base = derive.session_totals(ev, od, sessions, minute)
+            missing: dict[str, str] = {}
+        else:
+            base, missing = self._aggregate_base(sessions)
+        base, m2 = self._add_channels(base, session_ids)
+        missing.update(m2)
+        base, m3 = self._add_viewer_extras(base, session_ids)
+        missing.update(m3)
+        return base, missing
+
+    def _aggregate_base(self, sessions):
+        missing: dict[str, str] = {}
+        cols = {"session_id": sessions.session_id}
+        for b in _AGG_BASES:
+            if b in sessions.columns:
+                cols[b] = sessions[b]
+        if "avg_watch_seconds" in sessions.columns and "uv" in sessions.columns:
+            cols["watch_seconds"] = sessions.avg_watch_seconds * sessions.uv
+        base = sessions.select(**cols)
+        if ("pcu" not in cols or "acu" not in cols) and "minute_stats" in self.raw:
+            m = self.raw["minute_stats"]
+            mm = m.group_by("session_id").agg(m_pcu=m.online.max(), m_acu=m.online.mean())
+            base = base.left_join(mm, "session_id").drop("session_id_right")
+            base = base.mutate(**{k: (base[k].fill_null(base[f"m_{k}"]) if k in cols else base[f"m_{k}"]) for k in ("pcu", "acu")})
+            base = base.drop("m_pcu", "m_acu")
+        for b in [*_AGG_BASES, "watch_seconds"]:
+            if b not in base.columns:
+                missing[b] = _reason(b)
+                base = base.mutate(**{b: ibis.null("float64")})
+        return base, missing
+
+    def _add_channels(self, base, session_ids):
+        if not self.has("channels"):
+            base = base.mutate(paid_spend=ibis.null("float64"), paid_gmv=ibis.null("float64"))
+            return base, {"paid_spend": _reason("paid_spend"), "paid_gmv": _reason("paid_gmv")}
+        c = self.table("channels")
+        if session_ids is not None:
+            c = c.filter(c.session_id.isin(session_ids))
+        paid = c.channel_group == "paid"
+        agg = c.group_by("session_id").agg(
+            paid_spend=c.spend.sum(where=paid) if "spend" in c.columns else ibis.null("float64"),
+            paid_gmv=c.gmv.sum(where=paid))
+        base = base.left_join(agg, "session_id").drop("session_id_right")
+        return base.mutate(paid_spend=base.paid_spend.fill_null(0.0), paid_gmv=base.paid_gmv.fill_null(0.0)), {}
+
+    def _add_viewer_extras(self, base, session_ids):
+        missing: dict[str, str] = {}
+        names = ["viewer_comments", "valid_comments", "questions", "answered_questions"]
+        if "comments" in self.raw:
+            cs = self.comment_stats(session_ids)
+            base = base.left_join(ibis.memtable(cs), "session_id").drop("session_id_right")
+            base = base.mutate(**{n: base[n].fill_null(0) for n in names})
+        else:
+            base = base.mutate(**{n: ibis.null("int64") for n in names})
+            missing.update({n: _reason(n) for n in names})
+        if self.level == "viewer":
+            base = base.left_join(self._next_day_returners(session_ids), "session_id").drop("session_id_right")
+            base = base.left_join(self._repeat_buyers(session_ids), "session_id").drop("session_id_right")
+            last_date = self.session_info.date.max()
+            late = self.session_info.loc[self.session_info.date >= last_date, "session_id"].tolist()
+            base = base.mutate(
+                next_day_returners=ibis.cases((base.session_id.isin(late or ["\0"]), ibis.null("int64")),
+                                              else_=base.next_day_returners.fill_null(0)),
+                repeat_buyers=base.repeat_buyers.fill_null(0))
+        else:
+            base = base.mutate(next_day_returners=ibis.null("int64"), repeat_buyers=ibis.null("int64"))
+            missing.update({"next_day_returners": _reason("next_day_returners"), "repeat_buyers": _reason("repeat_buyers")})
+        return base, missing
+
+    def comment_stats(self, session_ids: list[str] | None = None) -> pd.DataFrame:
+        """Comment-quality counts per session by the rules of :mod:`liveops_nb.comments`."""
+        from .comments import classify_comments, comment_summary_by_session
+
+        c = self.raw["comments"]
+        if session_ids is not None:
+            c = c.filter(c.session_id.isin(session_ids))
+        df = localize(c.execute(), self.tz)
+        summary = comment_summary_by_session(classify_comments(df))
+        out = pd.DataFrame({
+            "session_id": summary["session_id"].astype(str),
+            "viewer_comments": summary["comments"].astype("int64"),
+            "valid_comments": summary["valid_comments"].astype("int64"),
+            "questions": summary["questions"].astype("int64"),
+            "answered_questions": summary["answered_questions"].astype("int64"),
+        })
+        return out
+
+    def _session_dates(self):
+        info = self.session_info
+        return ibis.memtable(pd.DataFrame({
+            "session_id": info.session_id.astype(str), "room_id": info.room_id.astype(str),
+            "local_date": pd.to_datetime(info.date).astype("datetime64[s]")}))
+
+    def _next_day_returners(self, session_ids):
+        dates = self._session_dates()
+        e = self.raw["events"]
+        ent = e.filter(e.event_type == "enter").select("session_id", "user_id").distinct()
+        sv = ent.inner_join(dates, "session_id")
+        nxt = sv.select("room_id", "user_id", prev_date=sv.local_date - ibis.interval(days=1)).distinct()
+        mine = sv if session_ids is None else sv.filter(sv.session_id.isin(session_ids))
+        j = mine.inner_join(nxt, [mine.room_id == nxt.room_id, mine.user_id == nxt.user_id,
+                                  mine.local_date == nxt.prev_date])
+        return j.group_by("session_id").agg(next_day_returners=_.user_id.nunique())
+
+    def _repeat_buyers(self, session_ids):
+        s = self.raw["sessions"].select("session_id", "room_id", "start_time")
+        o = self.raw["orders"].select("session_id", "user_id", "ts")
+        orooms = o.inner_join(s.select("session_id", "room_id"), "session_id")
+        buyers = o.select("session_id", "user_id").distinct().inner_join(s, "session_id")
+        if session_ids is not None:
+            buyers = buyers.filter(buyers.session_id.isin(session_ids))
+        prior = orooms.select(p_room=orooms.room_id, p_user=orooms.user_id, p_ts=orooms.ts)
+        j = buyers.inner_join(prior, [buyers.room_id == prior.p_room, buyers.user_id == prior.p_user,
+                                      prior.p_ts < buyers.start_time,
+                                      prior.p_ts >= buyers.start_time - ibis.interval(days=REPURCHASE_WINDOW_DAYS)])
+        return j.group_by("session_id").agg(repeat_buyers=_.user_id.nunique())
+
+    # ------------------------------------------------------------------ metrics
+    def kpis(self, session_ids: list[str] | None = None, keys: Iterable[str] | None = None) -> pd.DataFrame:
+        """Wide table: one row per session, one column per metric value (None where not available)."""
+        keys = list(keys or REGISTRY)
+        base, _missing = self.base(session_ids)
+        exprs = {k: metric_expr(REGISTRY[k], base) for k in keys}
+        df = base.select(base.session_id, **exprs).execute()
+        return df.astype({k: "float64" for k in keys}).sort_values("session_id").reset_index(drop=True)
+
+    @functools.cache
+    def _all_kpis(self) -> pd.DataFrame:
+        return self.kpis()
+
+    def sessions(self, lang: Lang = "zh", keys: Iterable[str] = MAIN_KEYS) -> pd.DataFrame:
+        """One row per session: room, host, start/end, date and the main KPIs (column names are metric keys)."""
+        info = self.session_info[["session_id", "room_id", "room_name", "category", "host", "title",
+                                  "start_time", "end_time", "date"] +
+                                 (["gmv_target"] if "gmv_target" in self.session_info else [])]
+        vals = self._all_kpis()[["session_id", *keys]]
+        return info.merge(vals, on="session_id", how="left")
+
+    def session_kpis(self, session_id: str, lang: Lang = "zh") -> pd.DataFrame:
+        """One row per registered metric for one session: key, label, value, unit, denominator, direction, missing reason."""
+        self.session(session_id)
+        base, missing = self.base([session_id])
+        exprs = {k: metric_expr(m, base) for k, m in REGISTRY.items()}
+        inputs = sorted({i for m in REGISTRY.values() for i in m.inputs})
+        row = base.select(*inputs, **{f"__{k}": e for k, e in exprs.items()}).execute().iloc[0]
+        rows = []
+        for k, m in REGISTRY.items():
+            value = row[f"__{k}"]
+            value = None if pd.isna(value) else float(value)
+            reason = None
+            if value is None:
+                reason = _why_missing(m, row, missing, lang)
+            rows.append({"key": k, "label": m.label(lang), "value": value, "unit": m.unit,
+                         "denominator": m.denominator, "direction": m.direction, "missing_reason": reason})
+        return pd.DataFrame(rows)
+
+
+def metric_expr(m: Metric, base):
+    """The Ibis expression for metric ``m`` over a base-quantity table (null when inputs are missing or den = 0)."""
+    num = base[m.numerator].cast("float64")
+    if not m.is_ratio:
+        return num
+    den = base[m.denominator_base].cast("float64")
+    return ibis.cases((den > 0, num / den * m.scale), else_=ibis.null("float64"))
+
+
+def _reason(base_name: str) -> str:
+    table, agg = BASE_SOURCES.get(base_name, ("", ""))
+    text = f"needs the viewer-level '{table}' table"
+    if agg:
+        text += f" or the platform column {agg}"
+    return text
+
+
+def _why_missing(m: Metric, row: pd.Series, missing: dict[str, str], lang: Lang) -> str:
+    head = NOT_AVAILABLE[lang]
+    for i in m.inputs:
+        if i in missing:
+            return f"{head}: {missing[i]}"
+    for i in m.inputs:
+        if pd.isna(row.get(i)):
+            if i == "next_day_returners":
+                return f"{head}: " + ("次日数据尚未产生" if lang == "zh" else "the next day is not in the data yet")
+            return f"{head}: " + (f"本场未提供 {i}" if lang == "zh" else f"{i} is not reported for this session")
+    if m.is_ratio:
+        return ("分母为 0" if lang == "zh" else "the denominator is 0") + f" ({m.denominator_base})"
+    return head

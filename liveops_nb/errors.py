@@ -1,0 +1,107 @@
+"""One exception tree for the package.
+
+Every error carries structured fields *and* a message that says what went
+wrong and what to do next, so the same object serves the notebook user (who
+reads the message) and code (which reads the fields).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+
+class LiveOpsError(Exception):
+    """Root of every error raised by :mod:`liveops_nb`."""
+
+
+@dataclass
+class DataProblem:
+    """One problem found in the input data.
+
+    Attributes
+    ----------
+    table, column:
+        Where the problem is (``column`` may be ``None`` for table-level issues).
+    problem:
+        What is wrong, in one sentence.
+    rows:
+        Up to five offending rows (as dicts) so the user can find them.
+    n_rows:
+        How many rows are affected in total.
+    fix:
+        What the user should do about it.
+    """
+
+    table: str
+    column: str | None
+    problem: str
+    fix: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    n_rows: int = 0
+
+    def __str__(self) -> str:  # pragma: no cover - exercised via DataValidationError
+        where = f"{self.table}.{self.column}" if self.column else self.table
+        text = f"[{where}] {self.problem}"
+        if self.n_rows:
+            text += f" ({self.n_rows} row{'s' if self.n_rows != 1 else ''})"
+        if self.rows:
+            shown = "; ".join(_fmt_row(r) for r in self.rows[:5])
+            text += f"\n    e.g. {shown}"
+        text += f"\n    fix: {self.fix}"
+        return text
+
+
+def _fmt_row(row: dict[str, Any]) -> str:
+    return "{" + ", ".join(f"{k}={v!r}" for k, v in row.items()) + "}"
+
+
+class DataValidationError(LiveOpsError):
+    """The dataset breaks the data model. ``problems`` lists every problem found."""
+
+    def __init__(self, problems: Sequence[DataProblem], source: str = "") -> None:
+        self.problems = list(problems)
+        self.source = source
+        head = f"{len(self.problems)} problem(s) in dataset {source}".rstrip()
+        super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in self.problems))
+
+
+class MissingTableError(LiveOpsError):
+    """A table needed for this computation is not in the dataset."""
+
+    def __init__(self, table: str, needed_for: str = "") -> None:
+        self.table = table
+        self.needed_for = needed_for
+        msg = f"table '{table}' is not in this dataset"
+        if needed_for:
+            msg += f" (needed for {needed_for})"
+        msg += f"; add {table}.parquet or {table}.csv to the data folder (see docs/data-model.md)."
+        super().__init__(msg)
+
+
+class UnknownSessionError(LiveOpsError, KeyError):
+    """A session id that is not in the dataset."""
+
+    def __init__(self, session_id: str, known: Sequence[str] = ()) -> None:
+        self.session_id = session_id
+        hint = ""
+        if known:
+            hint = f" Known sessions include: {', '.join(list(known)[:5])}."
+        super().__init__(f"session '{session_id}' is not in this dataset.{hint} Pick one from ds.sessions().")
+
+    def __str__(self) -> str:  # KeyError would repr() the message otherwise
+        return self.args[0]
+
+
+class UnknownMetricError(LiveOpsError, KeyError):
+    """A metric key that is not in the registry."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(f"'{key}' is not a registered metric; see liveops_nb.metrics.REGISTRY for the keys.")
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+class ConfigError(LiveOpsError):
+    """A configuration file (benchmarks, targets, alert rules, mappings) is malformed."""
