@@ -46,10 +46,12 @@ def open(source: str | Path | Any, *, validate: bool = True, use_viewer_level: b
     if isinstance(source, (str, Path)):
         raw = read_folder(source, tz=tz)
         label = str(source)
+        path: Path | None = Path(source)
     else:
         raw = from_connection(source)
         label = type(source).__module__
-    return Dataset(raw, source=label, validate=validate, use_viewer_level=use_viewer_level, tz=tz)
+        path = None
+    return Dataset(raw, source=label, validate=validate, use_viewer_level=use_viewer_level, tz=tz, path=path)
 
 
 def localize(df: pd.DataFrame, tz: str = DEFAULT_TZ) -> pd.DataFrame:
@@ -72,8 +74,9 @@ class Dataset:
     """
 
     def __init__(self, raw: RawTables, *, source: str = "", validate: bool = True,
-                 use_viewer_level: bool = True, tz: str = DEFAULT_TZ) -> None:
+                 use_viewer_level: bool = True, tz: str = DEFAULT_TZ, path: Path | None = None) -> None:
         self.source = source
+        self.path = path  # data folder (for benchmarks.yaml etc.), None for a connection
         self.tz = tz
         self.con = raw.con
         self.raw = dict(raw.tables)

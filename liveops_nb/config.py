@@ -1,0 +1,65 @@
+"""Configuration files of a data folder: benchmarks, alert rules, column mappings.
+
+Each file is YAML. The package ships defaults in ``liveops_nb/defaults``; a
+file of the same name in the data folder (or in the repository's ``data/``)
+replaces them. ``benchmarks.yaml`` defaults are *illustrative* and pages say so.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError
+
+SEARCH_NAMES = ("benchmarks.yaml", "alerts.yaml", "mappings.yaml")
+
+
+def _load_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as err:
+        raise ConfigError(f"{path} is not valid YAML: {err}. Fix the file or remove it to use the defaults.") from err
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path} must hold a mapping at the top level")
+    return data
+
+
+def find_config(name: str, data_dir: str | Path | None = None) -> tuple[Path | None, dict[str, Any]]:
+    """The first ``name`` found in the data folder, its parent (repo ``data/``) or the package defaults."""
+    candidates = []
+    if data_dir is not None:
+        d = Path(data_dir)
+        candidates += [d / name, d.parent / name]
+    for p in candidates:
+        if p.is_file():
+            return p, _load_yaml(p)
+    default = resources.files("liveops_nb") / "defaults" / name
+    if default.is_file():
+        with resources.as_file(default) as p:
+            return None, _load_yaml(p)
+    return None, {}
+
+
+@dataclass(frozen=True)
+class Benchmarks:
+    """Category benchmarks: ``value(category, metric, "p50"|"p75")``."""
+
+    categories: dict[str, dict[str, dict[str, float]]]
+    illustrative: bool
+    source: str
+
+    def value(self, category: str, metric: str, level: str = "p50") -> float | None:
+        v = self.categories.get(category, {}).get(metric, {}).get(level)
+        return None if v is None else float(v)
+
+
+def load_benchmarks(data_dir: str | Path | None = None) -> Benchmarks:
+    path, data = find_config("benchmarks.yaml", data_dir)
+    cats = data.get("categories", {})
+    if not isinstance(cats, dict):
+        raise ConfigError("benchmarks.yaml: 'categories' must map category -> metric -> {p50, p75}")
+    return Benchmarks(cats, bool(data.get("illustrative", path is None)), str(path or "liveops_nb/defaults/benchmarks.yaml"))

@@ -1,0 +1,53 @@
+"""Bilingual (中文 / English) UI strings from one table.
+
+Modules register the strings they show with :func:`register`; pages call
+:func:`t`. Metric labels live in the metric registry and column labels in the
+data model, so this table holds only the words around them.
+"""
+from __future__ import annotations
+
+from typing import Literal, Mapping
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+STRINGS: dict[str, tuple[str, str]] = {}
+
+
+def register(strings: Mapping[str, tuple[str, str]]) -> None:
+    """Add ``{key: (中文, English)}`` entries; a key registered twice must keep the same text."""
+    for k, v in strings.items():
+        if k in STRINGS and STRINGS[k] != tuple(v):
+            raise ValueError(f"i18n key '{k}' registered twice with different text: {STRINGS[k]} vs {v}")
+        STRINGS[k] = (v[0], v[1])
+
+
+def t(key: str, lang: Lang = "zh", **fmt) -> str:
+    """The string ``key`` in ``lang``, formatted with ``fmt``; unknown keys are returned as-is."""
+    pair = STRINGS.get(key)
+    if pair is None:
+        return key.format(**fmt) if fmt else key
+    text = pair[0] if lang == "zh" else pair[1]
+    return text.format(**fmt) if fmt else text
+
+
+def check_lang(lang: str) -> Lang:
+    if lang not in LANGS:
+        raise ValueError(f"language must be 'zh' or 'en', not {lang!r}")
+    return lang  # type: ignore[return-value]
+
+
+register({
+    "not_available": ("此数据源无法提供", "not available from this source"),
+    "no_data": ("无数据", "no data"),
+    "session": ("场次", "Session"),
+    "room": ("直播间", "Room"),
+    "host": ("主播", "Host"),
+    "date": ("日期", "Date"),
+    "all": ("全部", "All"),
+    "language": ("语言", "Language"),
+    "compare_with": ("对比基准", "Compare with"),
+    "error_friendly": ("页面出错了：{msg}", "Something went wrong: {msg}"),
+    "unknown_session": ("找不到场次 “{sid}”，请在下方重新选择。", "Session '{sid}' was not found; pick one below."),
+    "illustrative": ("示例值（请替换为自己的同行数据）", "illustrative defaults — replace with your own peer numbers"),
+})

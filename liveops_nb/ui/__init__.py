@@ -1,0 +1,1 @@
+"""Display helpers: HTML snippets with one look, widgets and page controllers."""
