@@ -330,7 +330,9 @@ class Dataset:
                 reason = _why_missing(m, row, missing, lang)
             rows.append({"key": k, "label": m.label(lang), "value": value, "unit": m.unit,
                          "denominator": m.denominator, "direction": m.direction, "missing_reason": reason})
-        return pd.DataFrame(rows)
+        out = pd.DataFrame(rows)
+        out["missing_reason"] = pd.Series([r["missing_reason"] for r in rows], dtype=object)
+        return out
 
 
 def metric_expr(m: Metric, base):

@@ -97,7 +97,7 @@ def read_folder(folder: str | Path, *, tz: str = DEFAULT_TZ) -> RawTables:
             t = _fix_parquet_timestamps(t, table, raw, tz)
         else:
             df = _read_csv(path, table, raw, tz)
-            t = ibis.memtable(df, name=f"src_{name}")
+            t = ibis.memtable(df)
         raw.tables[name] = t
     for name in sorted(set(p.stem.split(".")[0] for p in folder.glob("*.parquet")) | set(p.name.split(".")[0] for p in folder.glob("*.csv*"))):
         if name not in TABLES:
@@ -126,7 +126,7 @@ def _fix_parquet_timestamps(t, table: Table, raw: RawTables, tz: str):
     df = t.execute()
     for c in naive:
         df[c] = pd.to_datetime(df[c]).dt.tz_localize(tz)
-    return ibis.memtable(df, name=f"src_{table.name}")
+    return ibis.memtable(df)
 
 
 def _read_csv(path: Path, table: Table, raw: RawTables, tz: str) -> pd.DataFrame:

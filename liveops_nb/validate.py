@@ -58,20 +58,22 @@ def _plain(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _pandera_schema(table: Table, present: list[str]):
-    """Element-wise rules of one table as a pandera (Ibis backend) schema."""
+    """Element-wise rules of one table as a pandera (Ibis backend) schema, and (column, check index) -> rule."""
     import pandera.ibis as pa
 
-    cols = {}
+    cols, rules = {}, {}
     for c in table.columns:
         if c.name not in present:
             continue
         checks = []
         if c.nonnegative:
-            checks.append(pa.Check.ge(0, name="nonnegative"))
+            rules[(c.name, len(checks))] = "nonnegative"
+            checks.append(pa.Check.ge(0))
         if c.allowed:
-            checks.append(pa.Check.isin(list(c.allowed), name="allowed"))
+            rules[(c.name, len(checks))] = "allowed"
+            checks.append(pa.Check.isin(list(c.allowed)))
         cols[c.name] = pa.Column(checks=checks, nullable=True, required=True)
-    return pa.DataFrameSchema(cols, name=table.name)
+    return pa.DataFrameSchema(cols, name=table.name), rules
 
 
 def check_columns(name: str, t) -> tuple[list[DataProblem], list[DataProblem]]:
@@ -106,19 +108,19 @@ def check_columns(name: str, t) -> tuple[list[DataProblem], list[DataProblem]]:
     # element rules via pandera
     import pandera.errors as pe
 
+    schema, rules = _pandera_schema(table, typed_ok)
     try:
-        _pandera_schema(table, typed_ok).validate(t, lazy=True)
+        schema.validate(t, lazy=True)
     except pe.SchemaErrors as err:
-        failed = {(fc["column"], fc["check"]) for fc in err.failure_cases.to_dict("records")}
-        for col_name, check in sorted(failed, key=str):
-            spec = next((c for c in table.columns if c.name == col_name), None)
-            if spec is None:
-                continue
-            if "nonnegative" in str(check):
+        failed = {(col, rules[(col, idx)]) for e in err.schema_errors
+                  if (col := getattr(e.schema, "name", None), idx := getattr(e, "check_index", None)) in rules}
+        for col_name, check in sorted(failed):
+            spec = table.column(col_name)
+            if check == "nonnegative":
                 n, rows = _sample(t, t[col_name] < 0, key_cols + [col_name])
                 problems.append(DataProblem(name, col_name, "has negative values",
                                             f"{spec.en} cannot be negative; correct or remove these rows at the source", rows, n))
-            elif "allowed" in str(check):
+            else:
                 n, rows = _sample(t, t[col_name].notnull() & ~t[col_name].isin(list(spec.allowed)), key_cols + [col_name])
                 problems.append(DataProblem(name, col_name, "has values outside the allowed list",
                                             "use one of: " + ", ".join(spec.allowed), rows, n))
@@ -130,16 +132,12 @@ def check_columns(name: str, t) -> tuple[list[DataProblem], list[DataProblem]]:
     return problems, warnings
 
 
-def check_table(name: str, t, tables: dict[str, Any]) -> tuple[list[DataProblem], list[DataProblem]]:
-    """All rules for one table (column rules first; cross-table rules only if the columns are sound)."""
-    problems, warnings = check_columns(name, t)
+def check_rows(name: str, t, tables: dict[str, Any]) -> list[DataProblem]:
+    """Row and cross-table rules for a table whose columns are sound; ``tables`` holds only sound tables."""
     table = TABLES[name]
     if int(t.count().execute()) == 0:
-        problems.append(DataProblem(name, None, "table is empty", f"remove {name} from the folder or fill it"))
-        return problems, warnings
-    if problems:
-        return problems, warnings
-    problems += _duplicate_keys(table, t)
+        return [DataProblem(name, None, "table is empty", f"remove {name} from the folder or fill it")]
+    problems = _duplicate_keys(table, t)
     problems += _references(table, t, tables)
     problems += _session_window(table, t, tables)
     if name == "orders":
@@ -152,7 +150,7 @@ def check_table(name: str, t, tables: dict[str, Any]) -> tuple[list[DataProblem]
         n, rows = _sample(t, t[end] < t[start], list(table.key) + [start, end])
         if n:
             problems.append(DataProblem(name, end, f"{end} is before {start}", "swap or correct the times", rows, n))
-    return problems, warnings
+    return problems
 
 
 def _duplicate_keys(table: Table, t) -> list[DataProblem]:
@@ -203,9 +201,15 @@ def _session_window(table: Table, t, tables: dict[str, Any]) -> list[DataProblem
 
 
 def validate_tables(tables: dict[str, Any], progress: Callable[[str], None] | None = None) -> tuple[list[DataProblem], list[DataProblem]]:
-    """Validate every table present; also report required tables that are absent."""
+    """Validate every table present; also report required tables that are absent.
+
+    Column rules run on every table; row and cross-table rules only on tables
+    whose columns are sound (and only against sound tables), so one broken
+    column gives one clear error instead of a cascade.
+    """
     problems: list[DataProblem] = []
     warnings: list[DataProblem] = []
+    sound: dict[str, Any] = {}
     for name, table in TABLES.items():
         if name not in tables:
             if table.required:
@@ -214,7 +218,11 @@ def validate_tables(tables: dict[str, Any], progress: Callable[[str], None] | No
             continue
         if progress:
             progress(name)
-        p, w = check_table(name, tables[name], tables)
+        p, w = check_columns(name, tables[name])
         problems += p
         warnings += w
+        if not p:
+            sound[name] = tables[name]
+    for name, t in sound.items():
+        problems += check_rows(name, t, sound)
     return problems, warnings
