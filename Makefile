@@ -7,7 +7,7 @@ DATA ?= data/demo
 PORT ?= 8866
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install install-test system-deps demo voila lab batch bench clean
+.PHONY: run test install install-test system-deps system-fonts demo voila lab batch bench clean
 
 ## make run: install, generate the demo dataset if absent, serve Voila on http://127.0.0.1:$(PORT)
 run: install system-fonts demo voila
@@ -47,8 +47,9 @@ demo: $(DATA)/planted.json
 $(DATA)/planted.json: | $(VENV)/.installed
 	$(VENV)/bin/liveops demo --out $(DATA) --seed 7
 
+# voila.json (repo root) holds the Voila settings; share/jupyter holds the offline page template.
 voila:
-	LIVEOPS_DATA=$(abspath $(DATA)) $(VENV)/bin/voila notebooks/ --port=$(PORT) --Voila.ip=127.0.0.1 --no-browser
+	LIVEOPS_DATA=$(abspath $(DATA)) JUPYTER_PATH=$(abspath share/jupyter) $(VENV)/bin/voila notebooks/ --port=$(PORT) --no-browser
 
 lab: install demo
 	LIVEOPS_DATA=$(abspath $(DATA)) $(VENV)/bin/jupyter lab --ip=127.0.0.1 notebooks/

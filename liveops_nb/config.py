@@ -63,3 +63,29 @@ def load_benchmarks(data_dir: str | Path | None = None) -> Benchmarks:
     if not isinstance(cats, dict):
         raise ConfigError("benchmarks.yaml: 'categories' must map category -> metric -> {p50, p75}")
     return Benchmarks(cats, bool(data.get("illustrative", path is None)), str(path or "liveops_nb/defaults/benchmarks.yaml"))
+
+
+def resolve_data_dir(data_dir: str | Path = "") -> Path:
+    """Where the dataset is: the explicit parameter, else ``$LIVEOPS_DATA``, else the repo's ``data/demo``.
+
+    Relative paths are tried against the working directory and its parent, so a
+    notebook in ``notebooks/`` finds ``data/demo`` of the repository.
+    """
+    import os
+
+    chosen = str(data_dir or os.environ.get("LIVEOPS_DATA", "") or "data/demo")
+    p = Path(chosen).expanduser()
+    if p.is_absolute():
+        return p
+    for base in (Path.cwd(), Path.cwd().parent):
+        if (base / p).exists():
+            return (base / p).resolve()
+    return (Path.cwd() / p).resolve()
+
+
+def query_params() -> dict[str, str]:
+    """URL query of the Voila page (Voila passes it as ``QUERY_STRING``); empty in JupyterLab/papermill."""
+    import os
+    from urllib.parse import parse_qs
+
+    return {k: v[-1] for k, v in parse_qs(os.environ.get("QUERY_STRING", "")).items()}

@@ -164,8 +164,13 @@ class Dataset:
         return hit.iloc[0]
 
     # ------------------------------------------------------------------ base quantities
-    def base(self, session_ids: list[str] | None = None) -> tuple[Any, dict[str, str]]:
-        """Per-session base quantities as an Ibis table, and why each missing one is missing."""
+    def base(self, session_ids: list[str] | None = None, needs: Iterable[str] | None = None) -> tuple[Any, dict[str, str]]:
+        """Per-session base quantities as an Ibis table, and why each missing one is missing.
+
+        ``needs`` limits the work to the base quantities a caller uses (default: all);
+        the costly comment, next-day and repurchase quantities are only computed when needed.
+        """
+        needs = set(BASE_SOURCES) if needs is None else set(needs)
         sessions = self.raw["sessions"]
         if session_ids is not None:
             sessions = sessions.filter(sessions.session_id.isin(session_ids))
@@ -182,7 +187,7 @@ class Dataset:
             base, missing = self._aggregate_base(sessions)
         base, m2 = self._add_channels(base, session_ids)
         missing.update(m2)
-        base, m3 = self._add_viewer_extras(base, session_ids)
+        base, m3 = self._add_viewer_extras(base, session_ids, needs)
         missing.update(m3)
         return base, missing
 
@@ -221,17 +226,21 @@ class Dataset:
         base = base.left_join(agg, "session_id").drop("session_id_right")
         return base.mutate(paid_spend=base.paid_spend.fill_null(0.0), paid_gmv=base.paid_gmv.fill_null(0.0)), {}
 
-    def _add_viewer_extras(self, base, session_ids):
+    def _add_viewer_extras(self, base, session_ids, needs: set[str]):
         missing: dict[str, str] = {}
         names = ["viewer_comments", "valid_comments", "questions", "answered_questions"]
-        if "comments" in self.raw:
+        if not needs & set(names):
+            base = base.mutate(**{n: ibis.null("int64") for n in names})
+        elif "comments" in self.raw:
             cs = self.comment_stats(session_ids)
             base = base.left_join(ibis.memtable(cs), "session_id").drop("session_id_right")
             base = base.mutate(**{n: base[n].fill_null(0) for n in names})
         else:
             base = base.mutate(**{n: ibis.null("int64") for n in names})
             missing.update({n: _reason(n) for n in names})
-        if self.level == "viewer":
+        if not needs & {"next_day_returners", "repeat_buyers"}:
+            base = base.mutate(next_day_returners=ibis.null("int64"), repeat_buyers=ibis.null("int64"))
+        elif self.level == "viewer":
             base = base.left_join(self._next_day_returners(session_ids), "session_id").drop("session_id_right")
             base = base.left_join(self._repeat_buyers(session_ids), "session_id").drop("session_id_right")
             last_date = self.session_info.date.max()
@@ -297,21 +306,21 @@ class Dataset:
     def kpis(self, session_ids: list[str] | None = None, keys: Iterable[str] | None = None) -> pd.DataFrame:
         """Wide table: one row per session, one column per metric value (None where not available)."""
         keys = list(keys or REGISTRY)
-        base, _missing = self.base(session_ids)
+        base, _missing = self.base(session_ids, needs={i for k in keys for i in REGISTRY[k].inputs})
         exprs = {k: metric_expr(REGISTRY[k], base) for k in keys}
         df = base.select(base.session_id, **exprs).execute()
         return df.astype({k: "float64" for k in keys}).sort_values("session_id").reset_index(drop=True)
 
     @functools.cache
-    def _all_kpis(self) -> pd.DataFrame:
-        return self.kpis()
+    def _kpis_cached(self, keys: tuple[str, ...]) -> pd.DataFrame:
+        return self.kpis(keys=keys)
 
     def sessions(self, lang: Lang = "zh", keys: Iterable[str] = MAIN_KEYS) -> pd.DataFrame:
         """One row per session: room, host, start/end, date and the main KPIs (column names are metric keys)."""
-        info = self.session_info[["session_id", "room_id", "room_name", "category", "host", "title",
-                                  "start_time", "end_time", "date"] +
-                                 (["gmv_target"] if "gmv_target" in self.session_info else [])]
-        vals = self._all_kpis()[["session_id", *keys]]
+        info = self.session_info[[c for c in ("session_id", "room_id", "room_name", "category", "host", "title",
+                                              "start_time", "end_time", "date", "gmv_target")
+                                  if c in self.session_info]]
+        vals = self._kpis_cached(tuple(keys))
         return info.merge(vals, on="session_id", how="left")
 
     def session_kpis(self, session_id: str, lang: Lang = "zh") -> pd.DataFrame:
