@@ -28,3 +28,14 @@ def section(name: str) -> ModuleType:
     if name not in SECTIONS:
         raise KeyError(f"unknown review section '{name}'; sections are: {', '.join(SECTIONS)}")
     return importlib.import_module(f"{__name__}.{name}")
+
+
+def build(name: str, ds, session_id: str, *, lang: str = "zh", **options):
+    """Build section ``name``, passing only the options its ``build`` accepts (basis, history_n, ...)."""
+    import inspect
+
+    fn = section(name).build
+    params = inspect.signature(fn).parameters
+    if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        options = {k: v for k, v in options.items() if k in params}
+    return fn(ds, session_id, lang=lang, **options)
