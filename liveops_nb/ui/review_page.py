@@ -56,20 +56,27 @@ class ReviewPage:
         self.message: str | None = None
         self.data: dict[str, Any] = {}
         self.timings: dict[str, float] = {}
-        charts.enable("static" if mode == "static" else "interactive")
+        self.section_errors: list[str] = []
+        static = mode == "static"
+        charts.enable("static" if static else "interactive")
         try:
             self.ds = load_dataset(data_dir)
-            self.sessions = self.ds.sessions(lang=self.lang)
-        except Exception as err:  # shown as a friendly message by controls()
-            self.error, self.ds, self.sessions = err, None, None
+            info = self.ds.session_info
+            # the picker shows GMV; a batch run (static) has no picker and skips that work
+            self.sessions = None if static else self.ds.sessions(lang=self.lang)
+        except Exception as err:
+            if static:  # a batch run must fail loudly
+                raise
+            self.error, self.ds, self.sessions = err, None, None  # shown as a friendly message by controls()
             return
         requested = query_params().get("session", "") or session_id
-        known = set(self.sessions.session_id)
-        if requested and requested not in known:
+        if requested and requested not in set(info.session_id):
+            if static:
+                self.ds.session(requested)  # raises UnknownSessionError with known ids
             self.message = t("unknown_session", self.lang, sid=requested)
             self.session_id = None
         else:
-            self.session_id = requested or self.sessions.sort_values("start_time").session_id.iloc[-1]
+            self.session_id = requested or info.session_id.iloc[-1]
         self.outputs: dict[str, Any] = {}
         self._header = None
 
@@ -115,7 +122,11 @@ class ReviewPage:
 
     def save_key_figures(self, path: str = "") -> dict[str, Any]:
         """Key figures of every rendered section (and write them as JSON to ``path`` if given)."""
-        figures: dict[str, Any] = {"session_id": self.session_id, "lang": self.lang}
+        figures: dict[str, Any] = {"session_id": self.session_id, "lang": self.lang,
+                                   "section_errors": list(self.section_errors)}
+        if self.session_id:
+            kpis = self.ds.session_kpis(self.session_id, self.lang)
+            figures["kpis"] = {k: (None if v != v else v) for k, v in zip(kpis.key, kpis.value)}
         for name, data in self.data.items():
             if data is None:
                 continue
@@ -164,6 +175,7 @@ class ReviewPage:
             items = mod.render(data, self.lang)
         except Exception as err:
             self.data[name] = None
+            self.section_errors.append(name)
             items = [friendly_error(err, self.lang)]
         self.timings[name] = time.perf_counter() - started
         return items
