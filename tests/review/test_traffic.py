@@ -1,0 +1,132 @@
+"""Section 3 (traffic): channel shares, GPM, paid ROI, concentration — hand-worked.
+
+Tiny S1 channels (tests/tiny.py):
+  直播推荐 organic: uv 1 (u1), views 1, gmv 100 (o1)
+  千川     paid:    uv 2 (u2, u4), views 3 (u2 twice, u4), gmv 400 (o2 300 + o3 100), spend 50
+  搜索     organic: uv 0 (u3 only impressed), views 0, gmv 0
+"""
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import liveops_nb
+from liveops_nb.charts import to_svg
+from liveops_nb.review import traffic
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import tiny  # noqa: E402
+
+
+def _check_tiny_s1(tab: pd.DataFrame) -> None:
+    t = tab.set_index("channel")
+    assert list(tab.channel) == ["千川", "直播推荐", "搜索"]  # by uv, largest first
+    # uv shares: 2/3, 1/3, 0; views shares: 3/4, 1/4, 0
+    assert t.uv_share.tolist() == pytest.approx([2 / 3, 1 / 3, 0])
+    assert t.views_share.tolist() == pytest.approx([3 / 4, 1 / 4, 0])
+    # GPM = gmv / views x 1000: 千川 400/3*1000 = 133,333.3; 直播推荐 100/1*1000 = 100,000; 搜索 no views -> NaN
+    assert t.at["千川", "gpm"] == pytest.approx(400 / 3 * 1000)
+    assert t.at["直播推荐", "gpm"] == pytest.approx(100_000)
+    assert math.isnan(t.at["搜索", "gpm"])
+    # ROI only for paid channels with spend: 400 / 50 = 8
+    assert t.at["千川", "roi"] == pytest.approx(8.0)
+    assert t.roi.drop("千川").isna().all()
+
+
+def test_channel_table_tiny(tiny_ds):
+    _check_tiny_s1(traffic.channel_table(tiny_ds.frame("channels", "S1")))
+
+
+def test_channel_table_aggregate_only(tmp_path):
+    ds = liveops_nb.open(tiny.write(tmp_path / "agg", aggregate_only=True))
+    _check_tiny_s1(traffic.channel_table(ds.frame("channels", "S1")))
+
+
+def test_group_table_tiny(tiny_ds):
+    g = traffic.group_table(traffic.channel_table(tiny_ds.frame("channels", "S1"))).set_index("channel_group")
+    # organic = 直播推荐 + 搜索: uv 1, views 1, gmv 100; paid = 千川: uv 2, views 3, gmv 400, spend 50
+    assert list(g.index) == ["organic", "paid"]
+    assert g.uv.tolist() == [1, 2] and g.views.tolist() == [1, 3]
+    assert g.at["organic", "gpm"] == pytest.approx(100 / 1 * 1000)
+    assert g.at["paid", "roi"] == pytest.approx(400 / 50)
+    assert math.isnan(g.at["organic", "spend"])
+
+
+def test_concentration_by_hand():
+    tab = pd.DataFrame({"channel": ["A", "B", "C"], "uv": [50, 30, 20]})
+    top, share, hhi = traffic.concentration(tab)
+    # shares 0.5, 0.3, 0.2 -> HHI 0.25 + 0.09 + 0.04 = 0.38
+    assert (top, share) == ("A", 0.5) and hhi == pytest.approx(0.38)
+    top, share, hhi = traffic.concentration(pd.DataFrame({"channel": ["A", "B", "C", "D"], "uv": [1, 1, 1, 1]}))
+    assert share == pytest.approx(0.25) and hhi == pytest.approx(4 * 0.25 ** 2)  # n equal channels -> 1/n
+    top, share, hhi = traffic.concentration(pd.DataFrame({"channel": ["A"], "uv": [0]}))
+    assert top is None and math.isnan(share) and math.isnan(hhi)
+
+
+def test_build_tiny_concentrated_and_paid_total_is_registry(tiny_ds):
+    data = traffic.build(tiny_ds, "S1")
+    # top 千川 2/3 > 0.5 -> warning; HHI (2/3)^2 + (1/3)^2 + 0 = 5/9
+    assert data.top_channel == "千川" and data.top_share == pytest.approx(2 / 3)
+    assert data.hhi == pytest.approx(5 / 9)
+    # total paid ROI: the registry value, and it equals paid channels' gmv / spend = 400 / 50
+    kp = tiny_ds.session_kpis("S1").set_index("key")
+    assert data.paid_roi == kp.at["paid_roi", "value"] == pytest.approx(8.0)
+    paid = data.channels[data.channels.channel_group == "paid"]
+    assert paid.gmv.sum() / paid.spend.sum() == pytest.approx(data.paid_roi)
+    kf = traffic.key_figures(data)
+    assert kf["concentration_warning"] == 1.0 and kf["hhi"] == pytest.approx(5 / 9)
+    assert kf["paid_uv_share"] == pytest.approx(2 / 3) and kf["organic_uv_share"] == pytest.approx(1 / 3)
+    assert kf["private_uv_share"] == 0.0 and kf["n_channels"] == 2  # channels that brought viewers
+    for lang, word in (("zh", "流量过于集中"), ("en", "Traffic is concentrated")):
+        items = traffic.render(data, lang)
+        assert word in items[0] and "lo-warn" in items[0]
+        for c in (i for i in items if not isinstance(i, str)):
+            assert to_svg(c).startswith("<svg")
+
+
+def test_threshold_option(tiny_ds):
+    data = traffic.build(tiny_ds, "S1", concentration_threshold=0.7)
+    # 2/3 = 0.667 is not above 0.7 -> no warning
+    assert traffic.key_figures(data)["concentration_warning"] == 0.0
+    assert "lo-info" in traffic.render(data, "en")[0]
+
+
+def test_session_without_paid_traffic(tiny_ds):
+    data = traffic.build(tiny_ds, "S2")
+    # S2: only 关注 brought a viewer -> share 1, HHI 1; paid spend 0 -> ROI not available
+    assert (data.top_channel, data.top_share, data.hhi) == ("关注", 1.0, 1.0)
+    assert data.paid_spend == 0 and data.paid_roi is None
+    assert any("No paid traffic" in i for i in traffic.render(data, "en") if isinstance(i, str))
+
+
+def test_no_channels_table_one_line(tmp_path):
+    folder = tiny.write(tmp_path / "agg", aggregate_only=True)
+    (folder / "channels.parquet").unlink()
+    ds = liveops_nb.open(folder)
+    data = traffic.build(ds, "S1")
+    items = traffic.render(data, "en")
+    assert len(items) == 1 and "channels" in items[0]
+    kf = traffic.key_figures(data)
+    assert kf["top_channel"] is None and kf["paid_roi"] is None
+
+
+@pytest.mark.parametrize("viewer_level", [True, False])
+def test_demo_paid_roi_matches_registry(demo_dir, planted, viewer_level):
+    ds = liveops_nb.open(demo_dir, use_viewer_level=viewer_level)
+    sid = planted["phenomena"]["ordinary_session"]["session_id"]
+    data = traffic.build(ds, sid)
+    assert data.channels.uv_share.sum() == pytest.approx(1.0)
+    paid = data.channels[data.channels.channel_group == "paid"]
+    reg = ds.kpis([sid], keys=["paid_spend", "paid_roi"]).iloc[0]
+    assert paid.spend.sum() == pytest.approx(reg.paid_spend)
+    assert paid.gmv.sum() / paid.spend.sum() == pytest.approx(reg.paid_roi)
+    assert data.paid_roi == pytest.approx(reg.paid_roi)
+    for lang in ("zh", "en"):
+        items = traffic.render(data, lang)
+        assert sum(not isinstance(i, str) for i in items) == 2
+        for c in (i for i in items if not isinstance(i, str)):
+            assert to_svg(c).startswith("<svg")
