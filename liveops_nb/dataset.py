@@ -180,8 +180,7 @@ class Dataset:
                 ev = ev.filter(ev.session_id.isin(session_ids))
                 od = od.filter(od.session_id.isin(session_ids))
             info = self.session_info if session_ids is None else self.session_info[self.session_info.session_id.isin(session_ids)]
-            minute = derive.minute_stats(ev, od, sessions, derive.minute_grid(info), self.channel_groups, None)
-            base = derive.session_totals(ev, od, sessions, minute)
+            base = derive.session_totals(ev, od, sessions, grid=derive.minute_grid(info))
             missing: dict[str, str] = {}
         else:
             base, missing = self._aggregate_base(sessions)
@@ -216,15 +215,42 @@ class Dataset:
         if not self.has("channels"):
             base = base.mutate(paid_spend=ibis.null("float64"), paid_gmv=ibis.null("float64"))
             return base, {"paid_spend": _reason("paid_spend"), "paid_gmv": _reason("paid_gmv")}
-        c = self.table("channels")
-        if session_ids is not None:
-            c = c.filter(c.session_id.isin(session_ids))
-        paid = c.channel_group == "paid"
-        agg = c.group_by("session_id").agg(
-            paid_spend=c.spend.sum(where=paid) if "spend" in c.columns else ibis.null("float64"),
-            paid_gmv=c.gmv.sum(where=paid))
+        agg = self._paid_money(session_ids)
         base = base.left_join(agg, "session_id").drop("session_id_right")
         return base.mutate(paid_spend=base.paid_spend.fill_null(0.0), paid_gmv=base.paid_gmv.fill_null(0.0)), {}
+
+    def _paid_money(self, session_ids):
+        """Paid spend and paid-channel GMV per session, as the paid rows of ``table("channels")`` sum up.
+
+        With viewer-level data the derived channels table is not built: its paid
+        rows are the (session, channel) pairs seen in the events, so orders and
+        supplied spend are summed over those pairs directly.
+        """
+        if self.level != "viewer":
+            c = self.table("channels")
+            if session_ids is not None:
+                c = c.filter(c.session_id.isin(session_ids))
+            paid = c.channel_group == "paid"
+            return c.group_by("session_id").agg(
+                paid_spend=c.spend.sum(where=paid) if "spend" in c.columns else ibis.null("float64"),
+                paid_gmv=c.gmv.sum(where=paid))
+        ev, od = self.raw["events"], self.raw["orders"]
+        if session_ids is not None:
+            ev, od = ev.filter(ev.session_id.isin(session_ids)), od.filter(od.session_id.isin(session_ids))
+        paid = [c for c, g in self.channel_groups.items() if g == "paid"] or ["\0"]
+        pairs = derive.session_channels(ev.filter(ev.channel.isin(paid)))
+        if "channel" in od.columns:
+            o = od.filter(od.channel.isin(paid)).group_by(["session_id", "channel"]).agg(paid_gmv=_.amount.sum())
+            pairs = pairs.left_join(o, ["session_id", "channel"]).drop("session_id_right", "channel_right")
+        else:  # pragma: no cover - orders without channel attribution
+            pairs = pairs.mutate(paid_gmv=ibis.null("float64"))
+        supplied = self.raw.get("channels")
+        if supplied is not None and "spend" in supplied.columns:
+            sp = supplied.filter(supplied.channel.isin(paid)).select("session_id", "channel", "spend")
+            pairs = pairs.left_join(sp, ["session_id", "channel"]).drop("session_id_right", "channel_right")
+        else:
+            pairs = pairs.mutate(spend=ibis.null("float64"))
+        return pairs.group_by("session_id").agg(paid_gmv=pairs.paid_gmv.sum(), paid_spend=pairs.spend.sum())
 
     def _add_viewer_extras(self, base, session_ids, needs: set[str]):
         missing: dict[str, str] = {}
@@ -272,17 +298,28 @@ class Dataset:
         })
         return out
 
-    def _session_dates(self):
+    def _session_dates(self, session_ids: list[str] | None = None):
         info = self.session_info
+        if session_ids is not None:
+            info = info[info.session_id.isin(session_ids)]
         return ibis.memtable(pd.DataFrame({
             "session_id": info.session_id.astype(str), "room_id": info.room_id.astype(str),
             "local_date": pd.to_datetime(info.date).astype("datetime64[s]")}))
 
+    def _next_day_sessions(self, session_ids: list[str]) -> list[str]:
+        """The given sessions plus the same rooms' sessions on the next local day (all a next-day count reads)."""
+        info = self.session_info
+        mine = info[info.session_id.isin(session_ids)]
+        nxt = info.merge(mine.assign(date=mine.date + dt.timedelta(days=1))[["room_id", "date"]].drop_duplicates(),
+                         on=["room_id", "date"])
+        return sorted(set(mine.session_id) | set(nxt.session_id))
+
     def _next_day_returners(self, session_ids):
-        dates = self._session_dates()
+        scope = None if session_ids is None else self._next_day_sessions(session_ids)
+        dates = self._session_dates(scope)
         e = self.raw["events"]
-        ent = e.filter(e.event_type == "enter").select("session_id", "user_id").distinct()
-        sv = ent.inner_join(dates, "session_id")
+        e = e.filter(e.event_type == "enter") if scope is None else e.filter((e.event_type == "enter") & e.session_id.isin(scope))
+        sv = e.select("session_id", "user_id").distinct().inner_join(dates, "session_id")
         nxt = sv.select("room_id", "user_id", prev_date=sv.local_date - ibis.interval(days=1)).distinct()
         mine = sv if session_ids is None else sv.filter(sv.session_id.isin(session_ids))
         j = mine.inner_join(nxt, [mine.room_id == nxt.room_id, mine.user_id == nxt.user_id,
@@ -292,10 +329,18 @@ class Dataset:
     def _repeat_buyers(self, session_ids):
         s = self.raw["sessions"].select("session_id", "room_id", "start_time")
         o = self.raw["orders"].select("session_id", "user_id", "ts")
-        orooms = o.inner_join(s.select("session_id", "room_id"), "session_id")
-        buyers = o.select("session_id", "user_id").distinct().inner_join(s, "session_id")
+        prior_o = o
         if session_ids is not None:
-            buyers = buyers.filter(buyers.session_id.isin(session_ids))
+            # only the same rooms' orders in the window before these sessions can count
+            info = self.session_info
+            mine = info[info.session_id.isin(session_ids)]
+            room_sessions = info.loc[info.room_id.isin(mine.room_id), "session_id"].tolist()
+            lo = (mine.start_time.min() - dt.timedelta(days=REPURCHASE_WINDOW_DAYS)).tz_convert("UTC")
+            hi = mine.start_time.max().tz_convert("UTC")
+            prior_o = o.filter(o.session_id.isin(room_sessions or ["\0"]) & (o.ts >= lo) & (o.ts < hi))
+            o = o.filter(o.session_id.isin(session_ids))
+        orooms = prior_o.inner_join(s.select("session_id", "room_id"), "session_id")
+        buyers = o.select("session_id", "user_id").distinct().inner_join(s, "session_id")
         prior = orooms.select(p_room=orooms.room_id, p_user=orooms.user_id, p_ts=orooms.ts)
         j = buyers.inner_join(prior, [buyers.room_id == prior.p_room, buyers.user_id == prior.p_user,
                                       prior.p_ts < buyers.start_time,

@@ -53,6 +53,22 @@ def minute_grid(sessions_df: pd.DataFrame):
     return ibis.memtable(grid)
 
 
+def online_per_minute(visits_, grid):
+    """Viewers online in every grid minute: +1 from the entry minute, -1 after the exit minute, summed up.
+
+    Returns ``session_id, minute, online`` for every row of ``grid`` (changes
+    falling outside the grid are ignored).
+    """
+    v = visits_
+    delta_in = v.group_by(["session_id", v.enter_ts.truncate("m").name("minute")]).agg(d=_.count())
+    delta_out = v.group_by(["session_id", (v.exit_ts.truncate("m") + ibis.interval(minutes=1)).name("minute")]).agg(d=-_.count())
+    deltas = delta_in.union(delta_out).group_by(["session_id", "minute"]).agg(d=_.d.sum())
+    g = grid.left_join(deltas, ["session_id", "minute"]).drop("session_id_right", "minute_right")
+    g = g.mutate(d=g.d.fill_null(0))
+    win = ibis.window(group_by=g.session_id, order_by=g.minute, preceding=None, following=0)
+    return g.select("session_id", "minute", online=g.d.sum().over(win))
+
+
 def minute_stats(events, orders, sessions, grid, channel_groups=None, channels=None):
     """Derived ``minute_stats`` (see module docstring for the rules)."""
     ev = events.mutate(minute=events.ts.truncate("m"))
@@ -70,18 +86,12 @@ def minute_stats(events, orders, sessions, grid, channel_groups=None, channels=N
     )
     od = orders.mutate(minute=orders.ts.truncate("m"))
     ocounts = od.group_by(["session_id", "minute"]).agg(orders=_.count(), buyers=_.user_id.nunique(), gmv=_.amount.sum())
-    v = visits(events, sessions)
-    delta_in = v.group_by(["session_id", v.enter_ts.truncate("m").name("minute")]).agg(d=_.count())
-    delta_out = v.group_by(["session_id", (v.exit_ts.truncate("m") + ibis.interval(minutes=1)).name("minute")]).agg(d=-_.count())
-    deltas = delta_in.union(delta_out).group_by(["session_id", "minute"]).agg(d=_.d.sum())
-    g = grid.left_join(counts, ["session_id", "minute"]).drop("session_id_right", "minute_right")
+    g = online_per_minute(visits(events, sessions), grid)
+    g = g.left_join(counts, ["session_id", "minute"]).drop("session_id_right", "minute_right")
     g = g.left_join(ocounts, ["session_id", "minute"]).drop("session_id_right", "minute_right")
-    g = g.left_join(deltas, ["session_id", "minute"]).drop("session_id_right", "minute_right")
     fill = {c: 0 for c in ["entries", "exits", "impressions", "comments", "likes", "shares", "new_followers",
-                           "product_impression_uv", "product_click_uv", "paid_entries", "orders", "buyers", "d"]}
+                           "product_impression_uv", "product_click_uv", "paid_entries", "orders", "buyers"]}
     g = g.fill_null(fill).fill_null({"gmv": 0.0})
-    win = ibis.window(group_by=g.session_id, order_by=g.minute, preceding=None, following=0)
-    g = g.mutate(online=g.d.sum().over(win))
     spend = _session_paid_spend(channels, channel_groups)
     if spend is not None:
         tot = g.group_by("session_id").agg(tot_paid=_.paid_entries.sum())
@@ -107,31 +117,57 @@ def _session_paid_spend(channels, channel_groups):
     return c.group_by("session_id").agg(spend=c.spend.sum())
 
 
-def session_totals(events, orders, sessions, minute):
-    """Base quantities per session from viewer-level data (see metrics.BASE_SOURCES)."""
-    e = events
-    ev = e.group_by("session_id").agg(
-        impressions=e.user_id.nunique(where=e.event_type == "impression"),
-        views=(e.event_type == "enter").sum(),
-        uv=e.user_id.nunique(where=e.event_type == "enter"),
-        product_impression_uv=e.user_id.nunique(where=e.event_type == "product_impression"),
-        product_click_uv=e.user_id.nunique(where=e.event_type == "product_click"),
-        interaction_uv=e.user_id.nunique(where=e.event_type.isin(["like", "comment", "share"])),
-        new_followers=(e.event_type == "follow").sum(),
-        comments=(e.event_type == "comment").sum(),
-    )
+def viewer_counts(events):
+    """People and PV counts per session from events, in one pass over the events.
+
+    Events are first reduced to one row per (session, viewer) with flags ("did
+    this viewer enter?") and counts, then summed per session — the same numbers
+    as distinct counts per event type, at the cost of a single grouping.
+    """
+    counted = ["impression", "enter", "product_impression", "product_click", "like", "comment", "share", "follow"]
+    e = events.filter(events.event_type.isin(counted))
+    et = e.event_type
+    pu = e.group_by(["session_id", "user_id"]).agg(
+        imp=(et == "impression").any(), n_enter=(et == "enter").sum(),
+        pimp=(et == "product_impression").any(), pclick=(et == "product_click").any(),
+        inter=et.isin(["like", "comment", "share"]).any(),
+        n_follow=(et == "follow").sum(), n_comment=(et == "comment").sum())
+    person = pu.user_id.notnull()
+    return pu.group_by("session_id").agg(
+        impressions=(pu.imp & person).sum(), views=pu.n_enter.sum(), uv=((pu.n_enter > 0) & person).sum(),
+        product_impression_uv=(pu.pimp & person).sum(), product_click_uv=(pu.pclick & person).sum(),
+        interaction_uv=(pu.inter & person).sum(), new_followers=pu.n_follow.sum(), comments=pu.n_comment.sum())
+
+
+def session_totals(events, orders, sessions, minute=None, *, grid=None):
+    """Base quantities per session from viewer-level data (see metrics.BASE_SOURCES).
+
+    ``pcu``/``acu`` come from ``minute`` (a ``minute_stats`` table) when given,
+    otherwise from the visits over ``grid`` (:func:`minute_grid`) without
+    building the whole minute table.
+    """
     v = visits(events, sessions)
     watch = v.group_by("session_id").agg(watch_seconds=v.watch_seconds.sum())
+    if minute is None:
+        if grid is None:
+            raise ValueError("session_totals needs the minute_stats table or the minute grid")
+        minute = online_per_minute(v, grid)
     o = orders.group_by("session_id").agg(
         gmv=orders.amount.sum(), orders=_.count(), buyers=orders.user_id.nunique(),
         units=orders.quantity.sum(), refund_amount=orders.refund_amount.sum())
     m = minute.group_by("session_id").agg(pcu=minute.online.max(), acu=minute.online.mean())
     base = sessions.select("session_id")
-    for part in (ev, watch, o, m):
+    for part in (viewer_counts(events), watch, o, m):
         base = base.left_join(part, "session_id").drop("session_id_right")
     return base.fill_null({"impressions": 0, "views": 0, "uv": 0, "product_impression_uv": 0, "product_click_uv": 0,
                            "interaction_uv": 0, "new_followers": 0, "comments": 0, "watch_seconds": 0,
                            "gmv": 0.0, "orders": 0, "buyers": 0, "units": 0, "refund_amount": 0.0})
+
+
+def session_channels(events):
+    """The (session, channel) pairs that have a channel-attributed impression or entry (rows of derived ``channels``)."""
+    e = events.filter(events.event_type.isin(["impression", "enter"]) & events.channel.notnull())
+    return e.select("session_id", "channel").distinct()
 
 
 def channels(events, orders, channel_groups, supplied=None):
