@@ -1,0 +1,264 @@
+"""Foundation benchmark: the metric engine against the same KPIs written plainly in pandas.
+
+Two tasks, each timed for the engine (``liveops_nb``: Ibis on DuckDB) and for
+``benchmarks/pandas_reference.py`` (read the Parquet files into pandas, then
+groupby/merge):
+
+* ``sessions()``  — main KPIs of every session (the session list);
+* ``session_kpis(largest)`` — every KPI of the session with the most events.
+
+Each is timed *cold*: a freshly opened dataset (nothing computed yet) for the
+engine, a fresh read of the files for pandas; the operating system's file cache
+is warm for both (one untimed warm-up run each). Wall time and process CPU time
+(all threads) are recorded; the figure used is the median of ``--repeat`` runs.
+At default scale the script first asserts that both give the same numbers.
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_foundation.py                 # scales 1 and 21 (~10 M events)
+    .venv/bin/python benchmarks/bench_foundation.py --scales 1 --repeat 3 --no-write
+
+Data are generated once into ``benchmarks/data/scale-S`` (git-ignored) with
+``liveops_nb.demo.generate(out, seed=7, scale=S)``; existing folders are reused.
+Results go to ``benchmarks/results/foundation.md``.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import platform
+import resource
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import pandas_reference as ref  # noqa: E402
+
+import liveops_nb  # noqa: E402
+from liveops_nb.metrics import MAIN_KEYS, REGISTRY  # noqa: E402
+
+DATA = HERE / "data"
+RESULTS = HERE / "results" / "foundation.md"
+SEED = 7
+TEN_MILLION_SCALE = 21  # 10.5 M events with seed 7 (scale 1 gives ~0.49 M)
+
+
+# ---------------------------------------------------------------------- data
+def dataset(scale: float) -> Path:
+    """The demo dataset at ``scale`` in benchmarks/data/scale-S, generated if absent."""
+    out = DATA / f"scale-{scale:g}"
+    if not (out / "planted.json").exists():
+        from liveops_nb.demo import generate
+
+        print(f"generating {out} ...", flush=True)
+        generate(out, seed=SEED, scale=scale, progress=True, overwrite=True)
+    return out
+
+
+def largest_session(folder: Path) -> tuple[str, int]:
+    """The session with the most events (ties: smallest id) and its event count."""
+    counts = pq.read_table(folder / "events.parquet", columns=["session_id"]).column(0).to_pandas().value_counts()
+    top = counts[counts == counts.max()].sort_index()
+    return str(top.index[0]), int(top.iloc[0])
+
+
+def n_events(folder: Path) -> int:
+    return pq.ParquetFile(folder / "events.parquet").metadata.num_rows
+
+
+# ---------------------------------------------------------------------- timing
+@dataclass
+class Timing:
+    """Wall and CPU seconds of repeated runs."""
+
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+
+    @property
+    def median_wall(self) -> float:
+        return statistics.median(self.wall)
+
+    @property
+    def median_cpu(self) -> float:
+        return statistics.median(self.cpu)
+
+
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def measure(run: Callable[[], object], repeat: int, setup: Callable[[], object] | None = None) -> Timing:
+    """Time ``run(setup())`` ``repeat`` times after one untimed warm-up (setup is not timed)."""
+    t = Timing()
+    for i in range(repeat + 1):
+        arg = setup() if setup else None
+        gc.collect()
+        c0, w0 = _cpu(), time.perf_counter()
+        run(arg) if setup else run()
+        w, c = time.perf_counter() - w0, _cpu() - c0
+        if i:  # run 0 is the warm-up
+            t.wall.append(w)
+            t.cpu.append(c)
+    return t
+
+
+def fresh(folder: Path):
+    """A newly opened dataset: nothing computed or cached yet (validation is timed separately)."""
+    return liveops_nb.open(folder, validate=False)
+
+
+# ---------------------------------------------------------------------- agreement
+def check_agreement(folder: Path, session_ids: list[str]) -> None:
+    """Assert the engine and the pandas reference give the same numbers (all sessions, main KPIs; some sessions, all KPIs)."""
+    ds = liveops_nb.open(folder)
+    eng = ds.sessions().set_index("session_id")[list(MAIN_KEYS)].sort_index()
+    pan = ref.sessions_kpis(folder).set_index("session_id")[list(MAIN_KEYS)].sort_index()
+    assert list(eng.index) == list(pan.index), "session lists differ"
+    _assert_close(eng.to_numpy(float), pan.to_numpy(float), list(MAIN_KEYS), "sessions()")
+    for sid in session_ids:
+        one = ds.session_kpis(sid).set_index("key")["value"].astype(float)
+        other = ref.session_kpis(folder, sid).reindex(one.index)
+        assert set(one.index) == set(REGISTRY)
+        _assert_close(one.to_numpy()[None, :], other.to_numpy(float)[None, :], list(one.index), f"session_kpis({sid})")
+
+
+def _assert_close(a: np.ndarray, b: np.ndarray, keys: list[str], what: str) -> None:
+    ok = np.isclose(a, b, rtol=1e-9, atol=1e-9, equal_nan=True)
+    bad = sorted({keys[j] for j in np.where(~ok)[1]})
+    assert not bad, f"{what}: engine and pandas reference differ on {bad}"
+
+
+def check_sessions(folder: Path) -> list[str]:
+    """Sessions whose every KPI is compared: the largest, the first, the last and the planted ones."""
+    import json
+
+    ds = liveops_nb.open(folder, validate=False)
+    ids = [largest_session(folder)[0], ds.session_info.session_id.iloc[0], ds.session_info.session_id.iloc[-1]]
+    planted = json.loads((folder / "planted.json").read_text(encoding="utf-8"))
+    ids += [v for v in _strings(planted) if v in set(ds.session_info.session_id)]
+    return list(dict.fromkeys(ids))[:10]
+
+
+def _strings(obj) -> list[str]:
+    if isinstance(obj, str):
+        return [obj]
+    if isinstance(obj, dict):
+        return [s for v in obj.values() for s in _strings(v)]
+    if isinstance(obj, list):
+        return [s for v in obj for s in _strings(v)]
+    return []
+
+
+# ---------------------------------------------------------------------- one scale
+@dataclass
+class ScaleResult:
+    scale: float
+    events: int
+    sessions: int
+    largest: str
+    largest_events: int
+    open_validate: float
+    timings: dict[str, Timing]
+
+
+def bench_scale(scale: float, repeat: int) -> ScaleResult:
+    folder = dataset(scale)
+    sid, n_big = largest_session(folder)
+    print(f"scale {scale:g}: {n_events(folder):,} events; largest session {sid} ({n_big:,} events)", flush=True)
+    w0 = time.perf_counter()
+    ds = liveops_nb.open(folder)  # with validation, as the pages open it
+    open_validate = time.perf_counter() - w0
+    timings = {
+        "engine sessions()": measure(lambda d: d.sessions(), repeat, setup=lambda: fresh(folder)),
+        "pandas sessions()": measure(lambda: ref.sessions_kpis(folder), repeat),
+        "engine session_kpis()": measure(lambda d: d.session_kpis(sid), repeat, setup=lambda: fresh(folder)),
+        "pandas session_kpis()": measure(lambda: ref.session_kpis(folder, sid), repeat),
+    }
+    warm = fresh(folder)
+    warm.session_kpis(sid)
+    timings["engine session_kpis() again"] = measure(lambda: warm.session_kpis(sid), repeat)
+    for k, t in timings.items():
+        print(f"  {k:30s} wall {t.median_wall:7.2f} s   cpu {t.median_cpu:7.2f} s   (runs: "
+              + ", ".join(f"{w:.2f}" for w in t.wall) + ")", flush=True)
+    return ScaleResult(scale, n_events(folder), len(ds.session_info), sid, n_big, open_validate, timings)
+
+
+# ---------------------------------------------------------------------- report
+def machine() -> dict[str, str]:
+    import duckdb
+    import ibis
+
+    model = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                  if ln.startswith("model name")), platform.processor() or "unknown")
+    mem = next((int(ln.split()[1]) for ln in Path("/proc/meminfo").read_text().splitlines()
+                if ln.startswith("MemTotal")), 0)
+    return {"nproc": str(len(os.sched_getaffinity(0))), "memory": f"{mem / 1024 ** 2:.1f} GiB", "cpu": model,
+            "os": platform.platform(), "python": platform.python_version(), "pandas": pd.__version__,
+            "pyarrow": __import__("pyarrow").__version__, "duckdb": duckdb.__version__, "ibis": ibis.__version__}
+
+
+def report(results: list[ScaleResult], info: dict[str, str], load: tuple[tuple[float, ...], tuple[float, ...]],
+           repeat: int) -> str:
+    lines = ["# Foundation benchmark — results", "",
+             "Generated by `benchmarks/bench_foundation.py` (see `benchmarks/README.md` for the method).", "",
+             "## Machine", "", "| | |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in info.items()]
+    lines += [f"| load average (1/5/15 min) at start | {' / '.join(f'{x:.2f}' for x in load[0])} |",
+              f"| load average at end | {' / '.join(f'{x:.2f}' for x in load[1])} |", "",
+              f"Median of {repeat} runs after one warm-up; wall-clock seconds, process CPU seconds (all threads) "
+              "in brackets.", "", "## Figures", "",
+              "| scale | events | task | engine | plain pandas | speed-up (wall) |", "|---|---|---|---|---|---|"]
+    for r in results:
+        for task in ("sessions()", "session_kpis()"):
+            e, p = r.timings[f"engine {task}"], r.timings[f"pandas {task}"]
+            name = "sessions() — all sessions, main KPIs" if task == "sessions()" else \
+                f"session_kpis('{r.largest}') — {r.largest_events:,} events, all KPIs"
+            lines.append(f"| {r.scale:g} | {r.events:,} | {name} | {e.median_wall:.2f} s ({e.median_cpu:.2f}) | "
+                         f"{p.median_wall:.2f} s ({p.median_cpu:.2f}) | {p.median_wall / e.median_wall:.1f}× |")
+    lines += ["", "Other engine figures:", ""]
+    for r in results:
+        again = r.timings["engine session_kpis() again"]
+        lines.append(f"- scale {r.scale:g} ({r.sessions} sessions): `liveops_nb.open()` with validation "
+                     f"{r.open_validate:.2f} s (once per page); `session_kpis()` called again on the same dataset "
+                     f"{again.median_wall:.2f} s.")
+    lines += ["", "All runs (wall seconds):", ""]
+    for r in results:
+        for k, t in r.timings.items():
+            lines.append(f"- scale {r.scale:g}, {k}: " + ", ".join(f"{w:.2f}" for w in t.wall))
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--scales", type=float, nargs="+", default=[1, TEN_MILLION_SCALE])
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--no-write", action="store_true", help="print only, do not write results/foundation.md")
+    args = ap.parse_args(argv)
+    load0 = os.getloadavg()
+    default = dataset(1)
+    check_agreement(default, check_sessions(default))
+    print("engine and pandas reference agree at default scale", flush=True)
+    results = [bench_scale(s, args.repeat) for s in args.scales]
+    text = report(results, machine(), (load0, os.getloadavg()), args.repeat)
+    if not args.no_write:
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(text, encoding="utf-8")
+        print(f"wrote {RESULTS}")
+    else:
+        print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
