@@ -26,6 +26,7 @@ Level = Literal["viewer", "aggregate"]
 REPURCHASE_WINDOW_DAYS = 90
 NOT_AVAILABLE = {"zh": "此数据源无法提供", "en": "not available from this source"}
 
+_FEW_SESSIONS = 8
 _AGG_BASES = [c.name for c in SESSION_TOTALS if c.name not in ("avg_watch_seconds",)]
 
 
@@ -173,12 +174,11 @@ class Dataset:
         needs = set(BASE_SOURCES) if needs is None else set(needs)
         sessions = self.raw["sessions"]
         if session_ids is not None:
-            sessions = sessions.filter(sessions.session_id.isin(session_ids))
+            sessions = only_sessions(sessions, session_ids)
         if self.level == "viewer":
             ev, od = self.raw["events"], self.raw["orders"]
             if session_ids is not None:
-                ev = ev.filter(ev.session_id.isin(session_ids))
-                od = od.filter(od.session_id.isin(session_ids))
+                ev, od = only_sessions(ev, session_ids), only_sessions(od, session_ids)
             info = self.session_info if session_ids is None else self.session_info[self.session_info.session_id.isin(session_ids)]
             base = derive.session_totals(ev, od, sessions, grid=derive.minute_grid(info))
             missing: dict[str, str] = {}
@@ -229,14 +229,14 @@ class Dataset:
         if self.level != "viewer":
             c = self.table("channels")
             if session_ids is not None:
-                c = c.filter(c.session_id.isin(session_ids))
+                c = only_sessions(c, session_ids)
             paid = c.channel_group == "paid"
             return c.group_by("session_id").agg(
                 paid_spend=c.spend.sum(where=paid) if "spend" in c.columns else ibis.null("float64"),
                 paid_gmv=c.gmv.sum(where=paid))
         ev, od = self.raw["events"], self.raw["orders"]
         if session_ids is not None:
-            ev, od = ev.filter(ev.session_id.isin(session_ids)), od.filter(od.session_id.isin(session_ids))
+            ev, od = only_sessions(ev, session_ids), only_sessions(od, session_ids)
         paid = [c for c, g in self.channel_groups.items() if g == "paid"] or ["\0"]
         pairs = derive.session_channels(ev.filter(ev.channel.isin(paid)))
         if "channel" in od.columns:
@@ -286,7 +286,7 @@ class Dataset:
 
         c = self.raw["comments"]
         if session_ids is not None:
-            c = c.filter(c.session_id.isin(session_ids))
+            c = only_sessions(c, session_ids)
         df = localize(c.execute(), self.tz)
         summary = comment_summary_by_session(classify_comments(df))
         out = pd.DataFrame({
@@ -318,7 +318,7 @@ class Dataset:
         scope = None if session_ids is None else self._next_day_sessions(session_ids)
         dates = self._session_dates(scope)
         e = self.raw["events"]
-        e = e.filter(e.event_type == "enter") if scope is None else e.filter((e.event_type == "enter") & e.session_id.isin(scope))
+        e = (e if scope is None else only_sessions(e, scope)).filter(_.event_type == "enter")
         sv = e.select("session_id", "user_id").distinct().inner_join(dates, "session_id")
         nxt = sv.select("room_id", "user_id", prev_date=sv.local_date - ibis.interval(days=1)).distinct()
         mine = sv if session_ids is None else sv.filter(sv.session_id.isin(session_ids))
@@ -338,7 +338,7 @@ class Dataset:
             lo = (mine.start_time.min() - dt.timedelta(days=REPURCHASE_WINDOW_DAYS)).tz_convert("UTC")
             hi = mine.start_time.max().tz_convert("UTC")
             prior_o = o.filter(o.session_id.isin(room_sessions or ["\0"]) & (o.ts >= lo) & (o.ts < hi))
-            o = o.filter(o.session_id.isin(session_ids))
+            o = only_sessions(o, session_ids)
         orooms = prior_o.inner_join(s.select("session_id", "room_id"), "session_id")
         buyers = o.select("session_id", "user_id").distinct().inner_join(s, "session_id")
         prior = orooms.select(p_room=orooms.room_id, p_user=orooms.user_id, p_ts=orooms.ts)
@@ -387,6 +387,20 @@ class Dataset:
         out = pd.DataFrame(rows)
         out["missing_reason"] = pd.Series([r["missing_reason"] for r in rows], dtype=object)
         return out
+
+
+def only_sessions(t, session_ids: Iterable[str]):
+    """Rows of table ``t`` that belong to the given sessions.
+
+    A few sessions are read with one equality filter each, unioned: engines push
+    an equality down into the file scan (DuckDB then reads only the matching
+    rows of a Parquet file), whereas a list of values is often checked only
+    after every column has been read.
+    """
+    ids = list(dict.fromkeys(session_ids))
+    if 1 < len(ids) <= _FEW_SESSIONS:
+        return ibis.union(*[t.filter(t.session_id == s) for s in ids], distinct=False)
+    return t.filter(t.session_id.isin(ids or ["\0"]))
 
 
 def metric_expr(m: Metric, base):

@@ -15,6 +15,7 @@ same code runs on DuckDB (default) or Spark.
 from __future__ import annotations
 
 import ibis
+import numpy as np
 import pandas as pd
 from ibis import _
 
@@ -45,11 +46,15 @@ def visits(events, sessions):
 
 def minute_grid(sessions_df: pd.DataFrame):
     """Every minute of every session, floor(start) .. floor(end), as a memtable."""
-    rows = []
-    for sid, start, end in sessions_df[["session_id", "start_time", "end_time"]].itertuples(index=False):
-        minutes = pd.date_range(pd.Timestamp(start).floor("min"), pd.Timestamp(end).floor("min"), freq="min")
-        rows.append(pd.DataFrame({"session_id": sid, "minute": minutes}))
-    grid = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame({"session_id": [], "minute": []})
+    df = sessions_df[["session_id", "start_time", "end_time"]]
+    first = pd.to_datetime(df["start_time"]).dt.floor("min")
+    n = ((pd.to_datetime(df["end_time"]).dt.floor("min") - first) // pd.Timedelta(minutes=1)).clip(lower=-1).astype("int64") + 1
+    counts = n.to_numpy()
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    grid = pd.DataFrame({
+        "session_id": np.repeat(df["session_id"].to_numpy(), counts),
+        "minute": first.repeat(counts).reset_index(drop=True) + pd.to_timedelta(offsets, unit="min"),
+    })
     return ibis.memtable(grid)
 
 
