@@ -180,44 +180,38 @@ class Dataset:
             if session_ids is not None:
                 ev, od = only_sessions(ev, session_ids), only_sessions(od, session_ids)
             info = self.session_info if session_ids is None else self.session_info[self.session_info.session_id.isin(session_ids)]
-            base = derive.session_totals(ev, od, sessions, grid=derive.minute_grid(info))
-            missing: dict[str, str] = {}
+            b = _Parts(sessions.select("session_id"))
+            b.join(derive.session_parts(ev, od, sessions, grid=derive.minute_grid(info)), **derive.TOTALS_FILL)
         else:
-            base, missing = self._aggregate_base(sessions)
-        base, m2 = self._add_channels(base, session_ids)
-        missing.update(m2)
-        base, m3 = self._add_viewer_extras(base, session_ids, needs)
-        missing.update(m3)
-        return base, missing
+            b = self._aggregate_parts(sessions)
+        self._channel_parts(b, session_ids)
+        self._extra_parts(b, session_ids, needs)
+        return b.build(), b.missing
 
-    def _aggregate_base(self, sessions):
-        missing: dict[str, str] = {}
+    def _aggregate_parts(self, sessions) -> "_Parts":
         cols = {"session_id": sessions.session_id}
-        for b in _AGG_BASES:
-            if b in sessions.columns:
-                cols[b] = sessions[b]
+        for name in _AGG_BASES:
+            if name in sessions.columns:
+                cols[name] = sessions[name]
         if "avg_watch_seconds" in sessions.columns and "uv" in sessions.columns:
             cols["watch_seconds"] = sessions.avg_watch_seconds * sessions.uv
-        base = sessions.select(**cols)
+        b = _Parts(sessions.select(**cols))
         if ("pcu" not in cols or "acu" not in cols) and "minute_stats" in self.raw:
             m = self.raw["minute_stats"]
-            mm = m.group_by("session_id").agg(m_pcu=m.online.max(), m_acu=m.online.mean())
-            base = base.left_join(mm, "session_id").drop("session_id_right")
-            base = base.mutate(**{k: (base[k].fill_null(base[f"m_{k}"]) if k in cols else base[f"m_{k}"]) for k in ("pcu", "acu")})
-            base = base.drop("m_pcu", "m_acu")
-        for b in [*_AGG_BASES, "watch_seconds"]:
-            if b not in base.columns:
-                missing[b] = _reason(b)
-                base = base.mutate(**{b: ibis.null("float64")})
-        return base, missing
+            b.join([m.group_by("session_id").agg(m_pcu=m.online.max(), m_acu=m.online.mean())])
+            for k in ("pcu", "acu"):
+                b.then(k, (lambda t, k=k: t[k].fill_null(t[f"m_{k}"])) if k in cols else (lambda t, k=k: t[f"m_{k}"]))
+            b.scratch += ["m_pcu", "m_acu"]
+        for name in [*_AGG_BASES, "watch_seconds"]:
+            if name not in cols and name not in b.later:
+                b.absent([name], "float64", _reason(name))
+        return b
 
-    def _add_channels(self, base, session_ids):
+    def _channel_parts(self, b: "_Parts", session_ids) -> None:
         if not self.has("channels"):
-            base = base.mutate(paid_spend=ibis.null("float64"), paid_gmv=ibis.null("float64"))
-            return base, {"paid_spend": _reason("paid_spend"), "paid_gmv": _reason("paid_gmv")}
-        agg = self._paid_money(session_ids)
-        base = base.left_join(agg, "session_id").drop("session_id_right")
-        return base.mutate(paid_spend=base.paid_spend.fill_null(0.0), paid_gmv=base.paid_gmv.fill_null(0.0)), {}
+            b.absent(["paid_spend", "paid_gmv"], "float64", _reason)
+            return
+        b.join([self._paid_money(session_ids)], paid_spend=0.0, paid_gmv=0.0)
 
     def _paid_money(self, session_ids):
         """Paid spend and paid-channel GMV per session, as the paid rows of ``table("channels")`` sum up.
@@ -252,33 +246,25 @@ class Dataset:
             pairs = pairs.mutate(spend=ibis.null("float64"))
         return pairs.group_by("session_id").agg(paid_gmv=pairs.paid_gmv.sum(), paid_spend=pairs.spend.sum())
 
-    def _add_viewer_extras(self, base, session_ids, needs: set[str]):
-        missing: dict[str, str] = {}
+    def _extra_parts(self, b: "_Parts", session_ids, needs: set[str]) -> None:
         names = ["viewer_comments", "valid_comments", "questions", "answered_questions"]
         if not needs & set(names):
-            base = base.mutate(**{n: ibis.null("int64") for n in names})
+            b.absent(names, "int64")
         elif "comments" in self.raw:
-            cs = self.comment_stats(session_ids)
-            base = base.left_join(ibis.memtable(cs), "session_id").drop("session_id_right")
-            base = base.mutate(**{n: base[n].fill_null(0) for n in names})
+            b.join([ibis.memtable(self.comment_stats(session_ids))], **{n: 0 for n in names})
         else:
-            base = base.mutate(**{n: ibis.null("int64") for n in names})
-            missing.update({n: _reason(n) for n in names})
-        if not needs & {"next_day_returners", "repeat_buyers"}:
-            base = base.mutate(next_day_returners=ibis.null("int64"), repeat_buyers=ibis.null("int64"))
+            b.absent(names, "int64", _reason)
+        retention = ["next_day_returners", "repeat_buyers"]
+        if not needs & set(retention):
+            b.absent(retention, "int64")
         elif self.level == "viewer":
-            base = base.left_join(self._next_day_returners(session_ids), "session_id").drop("session_id_right")
-            base = base.left_join(self._repeat_buyers(session_ids), "session_id").drop("session_id_right")
+            b.join([self._next_day_returners(session_ids), self._repeat_buyers(session_ids)], repeat_buyers=0)
             last_date = self.session_info.date.max()
             late = self.session_info.loc[self.session_info.date >= last_date, "session_id"].tolist()
-            base = base.mutate(
-                next_day_returners=ibis.cases((base.session_id.isin(late or ["\0"]), ibis.null("int64")),
-                                              else_=base.next_day_returners.fill_null(0)),
-                repeat_buyers=base.repeat_buyers.fill_null(0))
+            b.then("next_day_returners", lambda t: ibis.cases(
+                (t.session_id.isin(late or ["\0"]), ibis.null("int64")), else_=t.next_day_returners.fill_null(0)))
         else:
-            base = base.mutate(next_day_returners=ibis.null("int64"), repeat_buyers=ibis.null("int64"))
-            missing.update({"next_day_returners": _reason("next_day_returners"), "repeat_buyers": _reason("repeat_buyers")})
-        return base, missing
+            b.absent(retention, "int64", _reason)
 
     def comment_stats(self, session_ids: list[str] | None = None) -> pd.DataFrame:
         """Comment-quality counts per session by the rules of :mod:`liveops_nb.comments`."""
@@ -387,6 +373,42 @@ class Dataset:
         out = pd.DataFrame(rows)
         out["missing_reason"] = pd.Series([r["missing_reason"] for r in rows], dtype=object)
         return out
+
+
+class _Parts:
+    """Collects per-session tables and fixes, then joins them onto the session keys in one go."""
+
+    def __init__(self, keys) -> None:
+        self.keys = keys
+        self.tables: list[Any] = []
+        self.fill: dict[str, Any] = {}
+        self.const: dict[str, Any] = {}
+        self.later: dict[str, Any] = {}
+        self.scratch: list[str] = []
+        self.missing: dict[str, str] = {}
+
+    def join(self, tables: list, **fill: Any) -> None:
+        """Left-join ``tables`` (session_id + columns); ``fill`` gives the value where a session has no row."""
+        self.tables += tables
+        self.fill.update(fill)
+
+    def absent(self, names: list[str], dtype: str, reason: Any = None) -> None:
+        """Quantities left null; with ``reason`` (text, or a function of the name) they are reported missing."""
+        for n in names:
+            self.const[n] = ibis.null(dtype)
+            if reason is not None:
+                self.missing[n] = reason(n) if callable(reason) else reason
+
+    def then(self, name: str, fn: Any) -> None:
+        """Replace column ``name`` by ``fn(table)`` after the join."""
+        self.later[name] = fn
+
+    def build(self):
+        t = derive.join_parts(self.keys, self.tables)
+        t = t.mutate(**{c: t[c].fill_null(v) for c, v in self.fill.items()}, **self.const)
+        if self.later:
+            t = t.mutate(**{c: fn(t) for c, fn in self.later.items()})
+        return t.drop(*self.scratch) if self.scratch else t
 
 
 def only_sessions(t, session_ids: Iterable[str]):
