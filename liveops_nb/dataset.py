@@ -27,6 +27,13 @@ REPURCHASE_WINDOW_DAYS = 90
 NOT_AVAILABLE = {"zh": "此数据源无法提供", "en": "not available from this source"}
 
 _FEW_SESSIONS = 8
+_BASE_CACHE_SIZE = 16
+# Base quantities computed only when a metric needs them (costly), by group; the rest always are.
+_OPTIONAL_GROUPS: dict[str, tuple[str, ...]] = {
+    "comments": ("viewer_comments", "valid_comments", "questions", "answered_questions"),
+    "retention": ("next_day_returners", "repeat_buyers"),
+}
+_CORE_BASES = frozenset(BASE_SOURCES).difference(*_OPTIONAL_GROUPS.values())
 _AGG_BASES = [c.name for c in SESSION_TOTALS if c.name not in ("avg_watch_seconds",)]
 
 
@@ -100,6 +107,7 @@ class Dataset:
             for name in [n for n, t in TABLES.items() if t.level == "viewer" and n not in ("experiments", "assignments")]:
                 self.raw.pop(name, None)
         self._tables: dict[str, Any] = {}
+        self._base_cache: list[tuple[frozenset[str] | None, frozenset[str], pd.DataFrame, dict[str, str]]] = []
 
     # ------------------------------------------------------------------ tables
     def has(self, name: str) -> bool:
@@ -247,14 +255,14 @@ class Dataset:
         return pairs.group_by("session_id").agg(paid_gmv=pairs.paid_gmv.sum(), paid_spend=pairs.spend.sum())
 
     def _extra_parts(self, b: "_Parts", session_ids, needs: set[str]) -> None:
-        names = ["viewer_comments", "valid_comments", "questions", "answered_questions"]
+        names = list(_OPTIONAL_GROUPS["comments"])
         if not needs & set(names):
             b.absent(names, "int64")
         elif "comments" in self.raw:
             b.join([ibis.memtable(self.comment_stats(session_ids))], **{n: 0 for n in names})
         else:
             b.absent(names, "int64", _reason)
-        retention = ["next_day_returners", "repeat_buyers"]
+        retention = list(_OPTIONAL_GROUPS["retention"])
         if not needs & set(retention):
             b.absent(retention, "int64")
         elif self.level == "viewer":
@@ -337,10 +345,33 @@ class Dataset:
     def kpis(self, session_ids: list[str] | None = None, keys: Iterable[str] | None = None) -> pd.DataFrame:
         """Wide table: one row per session, one column per metric value (None where not available)."""
         keys = list(keys or REGISTRY)
-        base, _missing = self.base(session_ids, needs={i for k in keys for i in REGISTRY[k].inputs})
+        frame, _missing = self._base_frame(session_ids, {i for k in keys for i in REGISTRY[k].inputs})
+        base = ibis.memtable(frame)
         exprs = {k: metric_expr(REGISTRY[k], base) for k in keys}
-        df = base.select(base.session_id, **exprs).execute()
+        df = self.con.execute(base.select(base.session_id, **exprs))
         return df.astype({k: "float64" for k in keys}).sort_values("session_id").reset_index(drop=True)
+
+    def _base_frame(self, session_ids: list[str] | None, needs: set[str]) -> tuple[pd.DataFrame, dict[str, str]]:
+        """Executed base quantities of these sessions (float64), and the missing reasons; cached per dataset.
+
+        A request is served from an earlier result that covers its sessions and
+        its optional quantity groups (comments, retention): after ``sessions()``,
+        ``kpis()`` of any sessions' main KPIs reads no data again, and a page
+        asking for one session's KPIs several times computes them once.
+        """
+        groups = frozenset(g for g, names in _OPTIONAL_GROUPS.items() if needs.intersection(names))
+        want = None if session_ids is None else list(dict.fromkeys(session_ids))
+        for ids, have, frame, missing in self._base_cache:
+            if groups <= have and (ids is None or (want is not None and set(want) <= ids)):
+                return (frame if want is None else frame[frame.session_id.isin(want)]), missing
+        full_needs = set().union(*(_OPTIONAL_GROUPS[g] for g in groups)) | _CORE_BASES
+        base, missing = self.base(want, needs=full_needs)
+        frame = self.con.execute(base)
+        frame = frame.astype({c: "float64" for c in frame.columns if c != "session_id"})
+        frame["session_id"] = frame["session_id"].astype(str)
+        self._base_cache.insert(0, (None if want is None else frozenset(want), groups, frame, missing))
+        del self._base_cache[_BASE_CACHE_SIZE:]
+        return frame, missing
 
     @functools.cache
     def _kpis_cached(self, keys: tuple[str, ...]) -> pd.DataFrame:
@@ -357,10 +388,11 @@ class Dataset:
     def session_kpis(self, session_id: str, lang: Lang = "zh") -> pd.DataFrame:
         """One row per registered metric for one session: key, label, value, unit, denominator, direction, missing reason."""
         self.session(session_id)
-        base, missing = self.base([session_id])
+        frame, missing = self._base_frame([session_id], set(BASE_SOURCES))
+        base = ibis.memtable(frame)
         exprs = {k: metric_expr(m, base) for k, m in REGISTRY.items()}
         inputs = sorted({i for m in REGISTRY.values() for i in m.inputs})
-        row = base.select(*inputs, **{f"__{k}": e for k, e in exprs.items()}).execute().iloc[0]
+        row = self.con.execute(base.select(*inputs, **{f"__{k}": e for k, e in exprs.items()})).iloc[0]
         rows = []
         for k, m in REGISTRY.items():
             value = row[f"__{k}"]

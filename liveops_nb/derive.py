@@ -41,7 +41,8 @@ def visits(events, sessions):
     ent = ent.inner_join(sessions.select("session_id", "end_time"), "session_id")
     exit_ts = ibis.cases((ent.next_is_exit == 1, ent.next_ts), else_=ent.end_time)
     v = ent.select("session_id", "user_id", enter_ts=ent.ts, exit_ts=exit_ts)
-    return v.mutate(watch_seconds=(v.exit_ts.epoch_seconds() - v.enter_ts.epoch_seconds()))
+    # seconds with their fraction (engines may type epoch seconds as integers)
+    return v.mutate(watch_seconds=(v.exit_ts.epoch_seconds() - v.enter_ts.epoch_seconds()).cast("float64"))
 
 
 def minute_grid(sessions_df: pd.DataFrame):
@@ -144,7 +145,7 @@ def viewer_counts(events):
 
 TOTALS_FILL: dict[str, int | float] = {
     "impressions": 0, "views": 0, "uv": 0, "product_impression_uv": 0, "product_click_uv": 0, "interaction_uv": 0,
-    "new_followers": 0, "comments": 0, "watch_seconds": 0, "gmv": 0.0, "orders": 0, "buyers": 0, "units": 0,
+    "new_followers": 0, "comments": 0, "watch_seconds": 0.0, "gmv": 0.0, "orders": 0, "buyers": 0, "units": 0,
     "refund_amount": 0.0}
 """Value of each :func:`session_totals` quantity for a session without any events or orders."""
 
