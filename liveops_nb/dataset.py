@@ -301,21 +301,23 @@ class Dataset:
             "local_date": pd.to_datetime(info.date).astype("datetime64[s]")}))
 
     def _next_day_sessions(self, session_ids: list[str]) -> list[str]:
-        """The given sessions plus the same rooms' sessions on the next local day (all a next-day count reads)."""
+        """The sessions of the same rooms on the local day after each given session (what a next-day count reads)."""
         info = self.session_info
         mine = info[info.session_id.isin(session_ids)]
         nxt = info.merge(mine.assign(date=mine.date + dt.timedelta(days=1))[["room_id", "date"]].drop_duplicates(),
                          on=["room_id", "date"])
-        return sorted(set(mine.session_id) | set(nxt.session_id))
+        return sorted(set(nxt.session_id))
+
+    def _viewers(self, session_ids: list[str] | None):
+        """Distinct (session, viewer) pairs with an entry, with the session's room and local date."""
+        e = self.raw["events"]
+        e = (e if session_ids is None else only_sessions(e, session_ids)).filter(_.event_type == "enter")
+        return e.select("session_id", "user_id").distinct().inner_join(self._session_dates(session_ids), "session_id")
 
     def _next_day_returners(self, session_ids):
-        scope = None if session_ids is None else self._next_day_sessions(session_ids)
-        dates = self._session_dates(scope)
-        e = self.raw["events"]
-        e = (e if scope is None else only_sessions(e, scope)).filter(_.event_type == "enter")
-        sv = e.select("session_id", "user_id").distinct().inner_join(dates, "session_id")
-        nxt = sv.select("room_id", "user_id", prev_date=sv.local_date - ibis.interval(days=1)).distinct()
-        mine = sv if session_ids is None else sv.filter(sv.session_id.isin(session_ids))
+        mine = self._viewers(session_ids)
+        later = mine if session_ids is None else self._viewers(self._next_day_sessions(session_ids))
+        nxt = later.select("room_id", "user_id", prev_date=later.local_date - ibis.interval(days=1)).distinct()
         j = mine.inner_join(nxt, [mine.room_id == nxt.room_id, mine.user_id == nxt.user_id,
                                   mine.local_date == nxt.prev_date])
         return j.group_by("session_id").agg(next_day_returners=_.user_id.nunique())
