@@ -28,3 +28,11 @@ __all__ = [
     "sample_size_for_effect",
     "srm_p_value",
 ]
+from liveops_nb.abtest.analysis import Analysis, Comparison, Options, analyze, breakdown, over_time, plan  # noqa: E402
+from liveops_nb.abtest.archive import archive_verdict, export_csv, filter_archive, load_archive  # noqa: E402
+from liveops_nb.abtest.data import Experiment, load_experiment, sufficient_stats  # noqa: E402
+from liveops_nb.abtest.verdict import verdicts  # noqa: E402
+
+__all__ += ["Analysis", "Comparison", "Experiment", "Options", "analyze", "archive_verdict", "breakdown",
+            "export_csv", "filter_archive", "load_archive", "load_experiment", "over_time", "plan",
+            "sufficient_stats", "verdicts"]

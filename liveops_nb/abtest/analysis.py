@@ -112,7 +112,7 @@ class Analysis:
     srm: SrmCheck
     comparisons: tuple[Comparison, ...]
     arms: dict[str, dict[str, ArmStats]] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, LiveOpsError] = field(default_factory=dict)  # metric -> why it cannot be tested
 
 
 def check_srm(counts: dict[str, int], weights: dict[str, float]) -> SrmCheck:
@@ -210,7 +210,7 @@ def analyze(ds, experiment_id: str, *, control: Optional[str] = None, treatments
     srm = check_srm(data.assignment_counts(ds, exp), exp.weights)
     comps: list[Comparison] = []
     arms_by_metric: dict[str, dict[str, ArmStats]] = {}
-    errors: dict[str, str] = {}
+    errors: dict[str, LiveOpsError] = {}
     values: Optional[pd.DataFrame] = None
     for key in metrics:
         try:
@@ -221,7 +221,7 @@ def analyze(ds, experiment_id: str, *, control: Optional[str] = None, treatments
             else:
                 arms = data.sufficient_stats(ds, exp, key, cuped=options.cuped, pre_days=options.pre_days)
         except LiveOpsError as err:
-            errors[key] = str(err)
+            errors[key] = err
             continue
         arms_by_metric[key] = arms
         row = [compare_arms(key, kind, control, t, arms, options) for t in treatments]
@@ -316,7 +316,8 @@ def segment_arms(ds, exp: data.Experiment, key: str) -> list[tuple[str, dict[str
     """Per-arm sums for new and for returning viewers (viewer tests: by unit; session tests: each
     session's base quantities recomputed from that segment's events and orders)."""
     if ds.level != "viewer":
-        raise data.MetricNotAvailableError("new vs returning viewers needs the viewer-level events table")
+        raise data.MetricNotAvailableError("new vs returning viewers needs the viewer-level events table",
+                                          "新老观众拆分需要观众级明细（events 表）")
     if exp.unit == "viewer":
         seg = data.viewer_segments(ds, exp)
         v = data.unit_values(ds, exp, key)
@@ -346,6 +347,7 @@ class Plan:
     arms: int = 2
     weeks_needed: Optional[float] = None
     error: Optional[str] = None
+    error_zh: Optional[str] = None
 
 
 def plan(ds, exp: data.Experiment, metric: str = "uv_value", *, effect: float = 0.10, alpha: float = 0.05,
@@ -379,7 +381,7 @@ def plan(ds, exp: data.Experiment, metric: str = "uv_value", *, effect: float = 
         n = sample_size_for_effect(effect, baseline_mean=mean, baseline_sd=sd, metric=pm, alpha=alpha,
                                    power=power, alternative=alternative)
     except (LiveOpsError, StatsError) as err:
-        return Plan(kind="", baseline_units=0, error=str(err), **head)
+        return Plan(kind="", baseline_units=0, error=str(err), error_zh=getattr(err, "zh", None), **head)
     first = ds.session_info.set_index("session_id").loc[ids, "start_time"].min() if ids else end
     span = max((end - first) / pd.Timedelta(weeks=1), 1 / 7)
     need = head["arms"] * n / (a.n / span) if exp.unit == "session" and a.n else None

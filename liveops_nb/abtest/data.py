@@ -89,7 +89,14 @@ class UnknownExperimentError(ExperimentError, KeyError):
 
 
 class MetricNotAvailableError(ExperimentError):
-    """The metric cannot be computed for this unit or data source."""
+    """The metric cannot be computed for this unit or data source (``zh``: the reason in Chinese)."""
+
+    def __init__(self, message: str, zh: Optional[str] = None) -> None:
+        super().__init__(message)
+        self.zh = zh
+
+    def text(self, lang: str = "en") -> str:
+        return self.zh if lang == "zh" and self.zh else str(self)
 
 
 @dataclass(frozen=True)
@@ -171,10 +178,11 @@ def load_experiment(ds, experiment_id: str) -> Experiment:
 def metric_type(key: str, unit: Unit) -> MetricType:
     """How metric ``key`` is analysed with ``unit`` as the randomisation unit (see :data:`METRIC_TYPES`)."""
     if key not in REGISTRY:
-        raise MetricNotAvailableError(f"'{key}' is not a registered metric")
+        raise MetricNotAvailableError(f"'{key}' is not a registered metric", f"“{key}” 不是已注册的指标")
     kind = METRIC_TYPES.get(key, (None, None))[0 if unit == "viewer" else 1]
     if kind is None:
-        raise MetricNotAvailableError(f"{key} cannot be measured per {unit}")
+        raise MetricNotAvailableError(f"{key} cannot be measured per {unit}",
+                                      f"{REGISTRY[key].zh} 无法按{'观众' if unit == 'viewer' else '场次'}计算")
     return kind
 
 
@@ -197,13 +205,29 @@ def assignments(ds, exp: Experiment):
     return a.filter(a.experiment_id == exp.experiment_id).select("unit_id", "variant")
 
 
-def viewer_bases(events, orders, sessions, session_ids: Sequence[str], bases: Iterable[str], session_day=None):
+def session_span(info: pd.DataFrame, session_ids: Sequence[str]) -> Optional[tuple[pd.Timestamp, pd.Timestamp]]:
+    """(first start, last end) of ``session_ids``: every event and order of them lies inside it."""
+    hit = info[info.session_id.isin(list(session_ids))]
+    return (hit.start_time.min(), hit.end_time.max()) if len(hit) else None
+
+
+def _in_sessions(t, ids: list[str], span):
+    """Rows of sessions ``ids``; the time bound lets the engine skip whole row groups of time-ordered files."""
+    cond = t.session_id.isin(ids)
+    if span is not None:
+        cond &= (t.ts >= ibis.literal(span[0].tz_convert("UTC"))) & (t.ts <= ibis.literal(span[1].tz_convert("UTC")))
+    return t.filter(cond)
+
+
+def viewer_bases(events, orders, sessions, session_ids: Sequence[str], bases: Iterable[str], session_day=None,
+                 span: Optional[tuple[pd.Timestamp, pd.Timestamp]] = None):
     """Per-viewer base quantities over ``session_ids``: ``user_id`` plus one column per base.
 
     People quantities count the sessions in which the viewer did it (entered,
-    bought, ...), counts and money are sums, ``watch_seconds`` sums the
-    viewer's visits (:func:`derive.visits`). With ``session_day`` (an Ibis
-    table ``sid, day``) the rows are per viewer and day instead.
+    bought, ...: distinct viewer × session), counts and money are sums,
+    ``watch_seconds`` sums the viewer's visits (:func:`derive.visits`). With
+    ``session_day`` (an Ibis table ``sid, day``) the rows are per viewer and
+    day. ``span`` (:func:`session_span`) only speeds the scan up.
     """
     bases = [b for b in dict.fromkeys(bases)]
     unknown = set(bases) - VIEWER_BASES
@@ -214,30 +238,36 @@ def viewer_bases(events, orders, sessions, session_ids: Sequence[str], bases: It
 
     def per(t):
         if session_day is None:
-            return t, [t.user_id.name("uid")]
+            return t.mutate(uid=t.user_id), ["uid"]
         t = t.inner_join(session_day, t.session_id == session_day.sid)
-        return t, [t.user_id.name("uid"), t.day]
+        return t.mutate(uid=t.user_id), ["uid", "day"]
 
-    ev_bases = [b for b in bases if b in _EVENT_BASES]
-    if ev_bases:
-        types = sorted({t for b in ev_bases for t in _EVENT_BASES[b][0]})
-        e, keys = per(events.filter(events.session_id.isin(ids) & events.event_type.isin(types)))
-        aggs = {}
-        for b in ev_bases:
-            hit = e.event_type.isin(list(_EVENT_BASES[b][0]))
-            aggs[b] = e.session_id.nunique(where=hit) if _EVENT_BASES[b][1] == "people" else hit.cast("int64").sum()
-        parts.append(e.group_by(keys).agg(**aggs))
+    people = [b for b in bases if b in _EVENT_BASES and _EVENT_BASES[b][1] == "people"]
+    counts = [b for b in bases if b in _EVENT_BASES and _EVENT_BASES[b][1] == "count"]
+    if people:  # each event type belongs to at most one people quantity
+        e, keys = per(_in_sessions(events, ids, span))
+        e = e.filter(e.event_type.isin([t for b in people for t in _EVENT_BASES[b][0]]))
+        label = ibis.cases(*[(e.event_type.isin(list(_EVENT_BASES[b][0])), b) for b in people])
+        d = e.select(*keys, e.session_id, base=label).distinct()
+        parts.append(d.group_by(keys).agg(**{b: (d.base == b).cast("int64").sum() for b in people}))
+    if counts:
+        e, keys = per(_in_sessions(events, ids, span))
+        e = e.filter(e.event_type.isin([t for b in counts for t in _EVENT_BASES[b][0]]))
+        parts.append(e.group_by(keys).agg(**{b: e.event_type.isin(list(_EVENT_BASES[b][0])).cast("int64").sum()
+                                              for b in counts}))
     od_bases = [b for b in bases if b in _ORDER_BASES]
-    if od_bases:
-        o, keys = per(orders.filter(orders.session_id.isin(ids)))
-        aggs = {b: (o[_ORDER_BASES[b]].sum() if _ORDER_BASES[b] else o.count()) for b in od_bases if b != "buyers"}
-        if "buyers" in od_bases:
-            aggs["buyers"] = o.session_id.nunique()
-        parts.append(o.group_by(keys).agg(**aggs))
+    if "buyers" in od_bases:
+        o, keys = per(_in_sessions(orders, ids, span))
+        d = o.select(*keys, o.session_id).distinct()
+        parts.append(d.group_by(keys).agg(buyers=d.count()))
+    if set(od_bases) - {"buyers"}:
+        o, keys = per(_in_sessions(orders, ids, span))
+        parts.append(o.group_by(keys).agg(**{b: (o[_ORDER_BASES[b]].sum() if _ORDER_BASES[b] else o.count())
+                                            for b in od_bases if b != "buyers"}))
     if "watch_seconds" in bases:
-        v, keys = per(derive.visits(events.filter(events.session_id.isin(ids)), sessions))
+        v, keys = per(derive.visits(_in_sessions(events, ids, span), sessions))
         parts.append(v.group_by(keys).agg(watch_seconds=v.watch_seconds.sum()))
-    k = ["uid"] if session_day is None else ["uid", "day"]
+    k = keys
     out = parts[0]
     for p in parts[1:]:
         out = out.outer_join(p, [out[c] == p[c] for c in k])
@@ -264,68 +294,74 @@ def viewer_values(ds, exp: Experiment, key: str, *, session_ids: Optional[Sequen
     return values_for_viewers(ds, assignments(ds, exp), key, ids, covariate_session_ids)
 
 
-def values_for_viewers(ds, units, key: str, session_ids: Sequence[str],
-                       covariate_session_ids: Optional[Sequence[str]] = None):
-    """:func:`viewer_values` for any ``units`` table (``unit_id``, ``variant``) of viewers."""
-    kind = metric_type(key, "viewer")
+def _viewer_tables(ds, key: str):
+    metric_type(key, "viewer")
     if ds.level != "viewer":
-        raise MetricNotAvailableError("viewer-level tests need the viewer-level events and orders tables")
-    m = REGISTRY[key]
-    ev, od, ss = ds.raw["events"], ds.raw["orders"], ds.raw["sessions"]
-    units = _attach(units, viewer_bases(ev, od, ss, session_ids, m.inputs), m.inputs)
-    cols = {"unit_id": units.unit_id, "variant": units.variant,
-            "y": units[m.numerator].cast("float64") * m.scale}
-    if m.is_ratio:
-        cols["d"] = units[m.denominator_base].cast("float64")
-    vals = units.select(**cols)
-    if m.is_ratio:
-        vals = vals.filter(vals.d > 0)
-    if covariate_session_ids is not None and kind != "ratio":
-        pre = viewer_bases(ev, od, ss, covariate_session_ids, [m.numerator])
-        pre = pre.select(user_id=pre.user_id, x=pre[m.numerator].cast("float64") * m.scale)
-        vals = _attach(vals, pre, ["x"])
-    return vals
+        raise MetricNotAvailableError("viewer-level tests need the viewer-level events and orders tables",
+                                      "按观众分流的实验需要观众级明细（events、orders 表）")
+    return REGISTRY[key], ds.raw["events"], ds.raw["orders"], ds.raw["sessions"]
 
 
-def viewer_values_by_day(ds, exp: Experiment, key: str, *, pre_days: Optional[int] = None):
-    """:func:`viewer_values` cumulated up to the end of each day of the experiment, in one query:
-    ``unit_id, variant, day, y`` (+ ``d``, ``x``). Viewer quantities add up over sessions, so the
-    value up to day D is the sum of the per-day values of the days <= D."""
-    kind = metric_type(key, "viewer")
-    if ds.level != "viewer":
-        raise MetricNotAvailableError("viewer-level tests need the viewer-level events and orders tables")
-    m = REGISTRY[key]
-    info = ds.session_info
-    ids = window_session_ids(info, exp)
-    meta = info[info.session_id.isin(ids)]
-    day_of = ibis.memtable(pd.DataFrame({"sid": meta.session_id.astype(str),
-                                         "day": meta.start_time.dt.strftime("%Y-%m-%d")}))
-    days = ibis.memtable(pd.DataFrame({"upto": sorted(day_of.day.execute().unique())}))
-    ev, od, ss = ds.raw["events"], ds.raw["orders"], ds.raw["sessions"]
-    daily = viewer_bases(ev, od, ss, ids, m.inputs, session_day=day_of)
-    j = daily.inner_join(days, daily.day <= days.upto)
-    cum = j.group_by(["user_id", "upto"]).agg(**{b: j[b].sum() for b in m.inputs})
-    units = assignments(ds, exp).cross_join(days)
-    u = units.left_join(cum, (units.unit_id == cum.user_id) & (units.upto == cum.upto))
-    u = u.select("unit_id", "variant", "upto", *m.inputs).fill_null({b: 0 for b in m.inputs})
-    cols = {"unit_id": u.unit_id, "variant": u.variant, "day": u.upto,
+def _metric_values(ds, u, key: str, covariate_session_ids: Optional[Sequence[str]], **extra):
+    """``y`` (and ``d``) from a table of per-unit base quantities; ``x`` from the covariate sessions."""
+    m, kind = REGISTRY[key], metric_type(key, "viewer")
+    cols = {"unit_id": u.unit_id, "variant": u.variant, **{k: u[v] for k, v in extra.items()},
             "y": u[m.numerator].cast("float64") * m.scale}
     if m.is_ratio:
         cols["d"] = u[m.denominator_base].cast("float64")
     vals = u.select(**cols)
     if m.is_ratio:
         vals = vals.filter(vals.d > 0)
-    if pre_days is not None and kind != "ratio":
-        pre_ids = window_session_ids(info, exp, start=exp.start - pd.Timedelta(days=pre_days),
-                                     end=exp.start - pd.Timedelta(microseconds=1))
-        pre = viewer_bases(ev, od, ss, pre_ids, [m.numerator])
+    if covariate_session_ids is not None and kind != "ratio":
+        _, ev, od, ss = _viewer_tables(ds, key)
+        pre = viewer_bases(ev, od, ss, covariate_session_ids, [m.numerator],
+                           span=session_span(ds.session_info, covariate_session_ids))
         pre = pre.select(user_id=pre.user_id, x=pre[m.numerator].cast("float64") * m.scale)
         vals = _attach(vals, pre, ["x"])
     return vals
 
 
+def values_for_viewers(ds, units, key: str, session_ids: Sequence[str],
+                       covariate_session_ids: Optional[Sequence[str]] = None):
+    """:func:`viewer_values` for any ``units`` table (``unit_id``, ``variant``) of viewers."""
+    m, ev, od, ss = _viewer_tables(ds, key)
+    span = session_span(ds.session_info, session_ids)
+    units = _attach(units, viewer_bases(ev, od, ss, session_ids, m.inputs, span=span), m.inputs)
+    return _metric_values(ds, units, key, covariate_session_ids)
+
+
+def pre_period_ids(info: pd.DataFrame, exp: Experiment, days: int, rooms: Optional[Iterable[str]] = None) -> list[str]:
+    """Sessions of the experiment's rooms in the ``days`` before its start (the CUPED pre-period)."""
+    return window_session_ids(info, exp, start=exp.start - pd.Timedelta(days=days),
+                              end=exp.start - pd.Timedelta(microseconds=1), rooms=rooms)
+
+
+def viewer_values_by_day(ds, exp: Experiment, key: str, *, pre_days: Optional[int] = None):
+    """:func:`viewer_values` cumulated up to the end of each day of the experiment, in one query:
+    ``unit_id, variant, day, y`` (+ ``d``, ``x``). Viewer quantities add up over sessions, so the
+    value up to day D is the sum of the per-day values of the days <= D."""
+    m, ev, od, ss = _viewer_tables(ds, key)
+    info = ds.session_info
+    ids = window_session_ids(info, exp)
+    meta = info[info.session_id.isin(ids)]
+    day_of = ibis.memtable(pd.DataFrame({"sid": meta.session_id.astype(str),
+                                         "day": meta.start_time.dt.strftime("%Y-%m-%d")}))
+    days = ibis.memtable(pd.DataFrame({"upto": sorted(meta.start_time.dt.strftime("%Y-%m-%d").unique())}))
+    daily = viewer_bases(ev, od, ss, ids, m.inputs, session_day=day_of, span=session_span(info, ids))
+    j = daily.inner_join(days, daily.day <= days.upto)
+    cum = j.group_by(["user_id", "upto"]).agg(**{b: j[b].sum() for b in m.inputs})
+    units = assignments(ds, exp).cross_join(days)
+    u = units.left_join(cum, (units.unit_id == cum.user_id) & (units.upto == cum.upto))
+    u = u.select("unit_id", "variant", "upto", *m.inputs).fill_null({b: 0 for b in m.inputs})
+    pre = pre_period_ids(info, exp, pre_days) if pre_days is not None else None
+    return _metric_values(ds, u, key, pre, day="upto")
+
+
 def active_viewers(ds, session_ids: Sequence[str]):
     """Every viewer with an event in ``session_ids``, as a units table (``unit_id``, ``variant = "all"``)."""
+    if ds.level != "viewer":
+        raise MetricNotAvailableError("per-viewer history needs the viewer-level events table",
+                                      "按观众的历史基线需要观众级明细（events 表）")
     e = ds.raw["events"]
     e = e.filter(e.session_id.isin(list(session_ids) or ["\0"]))
     return e.select(unit_id=e.user_id).distinct().mutate(variant=ibis.literal("all"))
@@ -364,7 +400,8 @@ def values_for_sessions(ds, units, key: str, base=None):
         base, missing = ds.base(ids, needs=m.inputs)
         gone = [i for i in m.inputs if i in missing]
         if gone:
-            raise MetricNotAvailableError(f"{key} needs {', '.join(gone)}: {missing[gone[0]]}")
+            raise MetricNotAvailableError(f"{key} needs {', '.join(gone)}: {missing[gone[0]]}",
+                                          f"{m.zh} 缺少输入 {', '.join(gone)}")
     info = ds.session_info
     meta = info[info.session_id.isin(ids)]
     meta = ibis.memtable(pd.DataFrame({
@@ -390,7 +427,7 @@ def _segment_session_values(ds, exp: Experiment, key: str, segment: str):
     m = REGISTRY[key]
     segments = viewer_segments(ds, exp)
     if not set(m.inputs) <= VIEWER_BASES:
-        raise MetricNotAvailableError(f"{key} cannot be split by viewer segment")
+        raise MetricNotAvailableError(f"{key} cannot be split by viewer segment", f"{m.zh} 无法按新老观众拆分")
     a = assignments(ds, exp)
     ids = a.unit_id.execute().astype(str).tolist()
     who = segments.filter(segments.segment == segment).select("user_id")
@@ -446,10 +483,7 @@ def unit_values(ds, exp: Experiment, key: str, *, cuped: bool = False, pre_days:
         return session_values(ds, exp, key)
     info = ds.session_info
     ids = window_session_ids(info, exp, end=until, rooms=rooms)
-    pre = None
-    if cuped:
-        pre = window_session_ids(info, exp, start=exp.start - pd.Timedelta(days=pre_days),
-                                 end=exp.start - pd.Timedelta(microseconds=1), rooms=rooms)
+    pre = pre_period_ids(info, exp, pre_days, rooms) if cuped else None
     return viewer_values(ds, exp, key, session_ids=ids, covariate_session_ids=pre)
 
 

@@ -144,7 +144,7 @@ class AbTestPage:
         self.outputs[name] = out
         extra = {"planner": self._planner_controls, "archive": self._archive_controls}.get(name)
         display(w.VBox([extra(), out]) if extra else out)
-        self._render(name)
+        self._render(name, fresh=True)
 
     # ------------------------------------------------------------------ state
     def set(self, **changes: Any) -> None:
@@ -213,12 +213,15 @@ class AbTestPage:
         if name == "results" and not sum(a.srm.counts.values()):
             return [note(t("abtest_nothing_yet", lang), "na")]
         if name == "results":
-            items = [note(f"{REGISTRY[k].label(lang)}: {t('not_available', lang)} — {msg}", "na")
-                     for k, msg in a.errors.items()]
+            items = [note(f"{REGISTRY[k].label(lang)}: {t('not_available', lang)} — {vd.reason(e, lang)}", "na")
+                     for k, e in a.errors.items()]
             return items + [x for k in a.metrics if k not in a.errors for x in vd.results_html(a, k, lang)]
         if name == "verdict":
             return [note(v.text, v.kind) for v in vd.verdicts(a, lang)]
         ok = [c for c in a.comparisons if c.rel is not None]
+        if not ok and a.errors:
+            return [note(f"{REGISTRY[k].label(lang)}: {t('not_available', lang)} — {vd.reason(e, lang)}", "na")
+                    for k, e in a.errors.items()]
         if not ok:
             return [note(t("abtest_nothing_yet", lang), "na")]
         if name == "forest":
@@ -240,7 +243,7 @@ class AbTestPage:
                                     .assign(treatment=tr) for tr in self.treatments])
                     items.append(breakdown_table(df, exp, key, by, lang, self.options.alpha))
                 except data.MetricNotAvailableError as err:
-                    items.append(note(f"{t('not_available', lang)}: {err}", "na"))
+                    items.append(note(f"{t('not_available', lang)}: {err.text(lang)}", "na"))
             return items
         raise KeyError(f"unknown section '{name}'; sections are: {', '.join(SECTIONS)}")
 
@@ -249,7 +252,7 @@ class AbTestPage:
         try:
             items = self._build(name)
         except data.MetricNotAvailableError as err:
-            items = [note(f"{t('not_available', self.lang)}: {err}", "na")]
+            items = [note(f"{t('not_available', self.lang)}: {err.text(self.lang)}", "na")]
         except Exception as err:
             if self.static and not isinstance(err, LiveOpsError):
                 raise
@@ -257,10 +260,11 @@ class AbTestPage:
         self.timings[name] = time.perf_counter() - started
         return items
 
-    def _render(self, name: str) -> None:
+    def _render(self, name: str, fresh: bool = False) -> None:
         out = self.outputs[name]
         items = self._items(name)
-        out.clear_output(wait=True)
+        if not fresh:  # a new Output has nothing to clear (and Voila's first render must not wait on a clear)
+            out.clear_output(wait=True)
         with out:
             for item in items:
                 _show(item)
@@ -292,6 +296,9 @@ class AbTestPage:
         self.w_control = w.Dropdown(description=t("abtest_pick_control", lang), style=st, layout=lay)
         self.w_treat = w.SelectMultiple(description=t("abtest_pick_treatments", lang), rows=3, style=st, layout=lay)
         self.w_metrics = w.SelectMultiple(description=t("abtest_pick_metrics", lang), rows=6, style=st, layout=lay)
+        for widget, cls in ((self.w_exp, "experiment"), (self.w_control, "control"), (self.w_treat, "treatments"),
+                            (self.w_metrics, "metrics")):
+            widget.add_class(f"lo-abtest-pick-{cls}")
         self._sync_pickers()
         alpha = w.Dropdown(options=[("0.01", 0.01), ("0.05", 0.05), ("0.10", 0.10)],
                            value=min((0.01, 0.05, 0.10), key=lambda x: abs(x - o.alpha)),

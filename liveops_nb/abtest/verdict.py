@@ -133,6 +133,11 @@ def comparison_text(c: Comparison, exp: Experiment, lang: Lang = "zh", method: s
     return Verdict("warn", text + suffix, c.metric, c.treatment)
 
 
+def reason(err: BaseException, lang: Lang = "zh") -> str:
+    """Why a metric cannot be tested, in ``lang`` when the error carries a translation."""
+    return err.text(lang) if hasattr(err, "text") else str(err)
+
+
 def verdicts(a: Analysis, lang: Lang = "zh", metric: Optional[str] = None) -> list[Verdict]:
     """Verdict lines for ``metric`` (default: the first analysed metric); only the SRM block if SRM fails."""
     if not a.srm.ok:
@@ -141,7 +146,9 @@ def verdicts(a: Analysis, lang: Lang = "zh", metric: Optional[str] = None) -> li
         return [Verdict("na", t("abtest_nothing_yet", lang))]
     key = metric or (a.metrics[0] if a.metrics else None)
     if key in a.errors:
-        return [Verdict("na", f"{REGISTRY[key].label(lang)}: {t('not_available', lang)} ({a.errors[key]})", key)]
+        return [Verdict("na", f"{REGISTRY[key].label(lang)}: {t('not_available', lang)}（{reason(a.errors[key], lang)}）"
+                        if lang == "zh" else
+                        f"{REGISTRY[key].label(lang)}: {t('not_available', lang)} ({reason(a.errors[key], lang)})", key)]
     return [comparison_text(c, a.experiment, lang, a.options.correction, len(a.treatments), a.options.power)
             for c in a.comparisons if c.metric == key]
 
@@ -288,7 +295,7 @@ def planner_html(p, lang: Lang = "zh") -> str:
     from liveops_nb.ui.html import note
 
     if p.error:
-        return note(t("abtest_plan_error", lang, msg=p.error), "na")
+        return note(t("abtest_plan_error", lang, msg=p.error_zh if lang == "zh" and p.error_zh else p.error), "na")
     m = REGISTRY[p.metric]
     sd = "" if p.baseline_sd is None else (f"，单位标准差 {fmt_value(p.baseline_sd, m.unit, lang)}" if lang == "zh"
                                            else f", per-unit sd {fmt_value(p.baseline_sd, m.unit, lang)}")

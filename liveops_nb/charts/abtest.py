@@ -63,7 +63,7 @@ def over_time(df: pd.DataFrame, lang: Lang = "zh") -> alt.LayerChart:
     d = df.dropna(subset=["effect"]).copy()
     d["n"] = d.n_control.astype(int).astype(str) + " / " + d.n_treatment.astype(int).astype(str)
     x = alt.X("day:T", title=t("abtest_chart_day", lang), axis=alt.Axis(format="%m-%d"))
-    color = alt.Color("treatment:N", title=t("abtest_chart_treatment", lang), scale=alt.Scale(range=PALETTE[1:]))
+    color = alt.Color("treatment:N", title=t("abtest_chart_treatment", lang), scale=alt.Scale(range=PALETTE))
     tips = [alt.Tooltip("day:T", title=t("abtest_chart_day", lang), format="%Y-%m-%d"),
             alt.Tooltip("treatment:N", title=t("abtest_chart_treatment", lang)),
             alt.Tooltip("effect:Q", title=t("abtest_chart_effect", lang), format="+.1%"),
