@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="generate the synthetic demo dataset")
     d.add_argument("--out", default="data/demo", help="output folder (default data/demo)")
     d.add_argument("--seed", type=int, default=7, help="random seed; the same seed gives the same data")
-    d.add_argument("--scale", type=float, default=1.0, help="multiplies viewers per session (about 30 gives ~10M events)")
+    d.add_argument("--scale", type=float, default=1.0, help="multiplies viewers per session (about 20 gives ~10M events)")
     d.add_argument("--weeks", type=int, default=8, help="number of weeks (at least 8 for the planted phenomena)")
     d.add_argument("--force", action="store_true", help="replace an existing folder")
     d.set_defaults(func=_demo)

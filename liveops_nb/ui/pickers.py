@@ -61,7 +61,8 @@ class SessionPicker:
         any_ = (t("all", lang), "")
         rooms = sessions.drop_duplicates("room_id")
         self.room = w.Dropdown(options=[any_] + list(zip(rooms.room_name, rooms.room_id)), description=t("pick_room", lang))
-        self.host = w.Dropdown(options=[any_] + sorted(sessions.host.unique()), description=t("pick_host", lang))
+        self.host = w.Dropdown(options=[any_] + [(h, h) for h in sorted(sessions.host.unique())],
+                               description=t("pick_host", lang))
         self.start = w.DatePicker(description=t("pick_from", lang))
         self.end = w.DatePicker(description=t("pick_to", lang))
         self.session = w.Dropdown(description=t("pick_session", lang), layout=w.Layout(width="520px"))

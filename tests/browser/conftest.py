@@ -95,7 +95,7 @@ def page(browser):
 
     context.route("**/*", guard)
     pg = context.new_page()
-    pg.set_default_timeout(60_000)
+    pg.set_default_timeout(180_000)  # a cold Voila page executes the whole notebook; CI machines are slow
     yield pg
     context.close()
     assert not external, f"requests left 127.0.0.1: {external}"
