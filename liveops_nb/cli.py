@@ -3,6 +3,7 @@
     liveops demo --out data/demo --seed 7 [--scale N]     generate the demo dataset
     liveops validate DATA                                  check a dataset, list every problem
     liveops sessions DATA [--lang en]                       list sessions with their main KPIs
+    liveops docs                                            regenerate docs/data-model.md and docs/metrics.md
     liveops batch --sessions all|ID,ID|since:DATE --out reports/   one executed review per session
 """
 from __future__ import annotations
@@ -56,6 +57,14 @@ def _batch(args: argparse.Namespace) -> int:
     return 0 if not summary.failed else 2
 
 
+def _docs(args: argparse.Namespace) -> int:
+    from .reference import write_docs
+
+    for p in write_docs(args.out):
+        print(f"wrote {p}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="liveops", description="LiveOps review workbench (直播复盘工作台)")
     sub = p.add_subparsers(dest="command", required=True)
@@ -76,6 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("data", help="data folder")
     s.add_argument("--lang", choices=["zh", "en"], default="zh")
     s.set_defaults(func=_sessions)
+
+    r = sub.add_parser("docs", help="regenerate docs/data-model.md and docs/metrics.md from the code")
+    r.add_argument("--out", default="docs")
+    r.set_defaults(func=_docs)
 
     b = sub.add_parser("batch", help="execute the session review notebook once per session (papermill)")
     b.add_argument("--data", default="data/demo", help="data folder")
