@@ -26,7 +26,6 @@ Level = Literal["viewer", "aggregate"]
 REPURCHASE_WINDOW_DAYS = 90
 NOT_AVAILABLE = {"zh": "此数据源无法提供", "en": "not available from this source"}
 
-_FEW_SESSIONS = 8
 _BASE_CACHE_SIZE = 16
 # Base quantities computed only when a metric needs them (costly), by group; the rest always are.
 _OPTIONAL_GROUPS: dict[str, tuple[str, ...]] = {
@@ -182,13 +181,13 @@ class Dataset:
         needs = set(BASE_SOURCES) if needs is None else set(needs)
         sessions = self.raw["sessions"]
         if session_ids is not None:
-            sessions = only_sessions(sessions, session_ids)
+            sessions = derive.only_sessions(sessions, session_ids)
         if self.level == "viewer":
             ev, od = self.raw["events"], self.raw["orders"]
             if session_ids is not None:
-                ev, od = only_sessions(ev, session_ids), only_sessions(od, session_ids)
+                ev, od = derive.only_sessions(ev, session_ids), derive.only_sessions(od, session_ids)
             info = self.session_info if session_ids is None else self.session_info[self.session_info.session_id.isin(session_ids)]
-            b = _Parts(sessions.select("session_id"))
+            b = derive.Parts(sessions.select("session_id"))
             b.join(derive.session_parts(ev, od, sessions, grid=derive.minute_grid(info)), **derive.TOTALS_FILL)
         else:
             b = self._aggregate_parts(sessions)
@@ -196,14 +195,14 @@ class Dataset:
         self._extra_parts(b, session_ids, needs)
         return b.build(), b.missing
 
-    def _aggregate_parts(self, sessions) -> "_Parts":
+    def _aggregate_parts(self, sessions) -> "derive.Parts":
         cols = {"session_id": sessions.session_id}
         for name in _AGG_BASES:
             if name in sessions.columns:
                 cols[name] = sessions[name]
         if "avg_watch_seconds" in sessions.columns and "uv" in sessions.columns:
             cols["watch_seconds"] = sessions.avg_watch_seconds * sessions.uv
-        b = _Parts(sessions.select(**cols))
+        b = derive.Parts(sessions.select(**cols))
         if ("pcu" not in cols or "acu" not in cols) and "minute_stats" in self.raw:
             m = self.raw["minute_stats"]
             b.join([m.group_by("session_id").agg(m_pcu=m.online.max(), m_acu=m.online.mean())])
@@ -215,7 +214,7 @@ class Dataset:
                 b.absent([name], "float64", _reason(name))
         return b
 
-    def _channel_parts(self, b: "_Parts", session_ids) -> None:
+    def _channel_parts(self, b: "derive.Parts", session_ids) -> None:
         if not self.has("channels"):
             b.absent(["paid_spend", "paid_gmv"], "float64", _reason)
             return
@@ -231,14 +230,14 @@ class Dataset:
         if self.level != "viewer":
             c = self.table("channels")
             if session_ids is not None:
-                c = only_sessions(c, session_ids)
+                c = derive.only_sessions(c, session_ids)
             paid = c.channel_group == "paid"
             return c.group_by("session_id").agg(
                 paid_spend=c.spend.sum(where=paid) if "spend" in c.columns else ibis.null("float64"),
                 paid_gmv=c.gmv.sum(where=paid))
         ev, od = self.raw["events"], self.raw["orders"]
         if session_ids is not None:
-            ev, od = only_sessions(ev, session_ids), only_sessions(od, session_ids)
+            ev, od = derive.only_sessions(ev, session_ids), derive.only_sessions(od, session_ids)
         paid = [c for c, g in self.channel_groups.items() if g == "paid"] or ["\0"]
         pairs = derive.session_channels(ev.filter(ev.channel.isin(paid)))
         if "channel" in od.columns:
@@ -254,7 +253,7 @@ class Dataset:
             pairs = pairs.mutate(spend=ibis.null("float64"))
         return pairs.group_by("session_id").agg(paid_gmv=pairs.paid_gmv.sum(), paid_spend=pairs.spend.sum())
 
-    def _extra_parts(self, b: "_Parts", session_ids, needs: set[str]) -> None:
+    def _extra_parts(self, b: "derive.Parts", session_ids, needs: set[str]) -> None:
         names = list(_OPTIONAL_GROUPS["comments"])
         if not needs & set(names):
             b.absent(names, "int64")
@@ -280,7 +279,7 @@ class Dataset:
 
         c = self.raw["comments"]
         if session_ids is not None:
-            c = only_sessions(c, session_ids)
+            c = derive.only_sessions(c, session_ids)
         df = localize(c.execute(), self.tz)
         summary = comment_summary_by_session(classify_comments(df))
         out = pd.DataFrame({
@@ -311,7 +310,7 @@ class Dataset:
     def _viewers(self, session_ids: list[str] | None):
         """Distinct (session, viewer) pairs with an entry, with the session's room and local date."""
         e = self.raw["events"]
-        e = (e if session_ids is None else only_sessions(e, session_ids)).filter(_.event_type == "enter")
+        e = (e if session_ids is None else derive.only_sessions(e, session_ids)).filter(_.event_type == "enter")
         return e.select("session_id", "user_id").distinct().inner_join(self._session_dates(session_ids), "session_id")
 
     def _next_day_returners(self, session_ids):
@@ -334,7 +333,7 @@ class Dataset:
             lo = (mine.start_time.min() - dt.timedelta(days=REPURCHASE_WINDOW_DAYS)).tz_convert("UTC")
             hi = mine.start_time.max().tz_convert("UTC")
             prior_o = o.filter(o.session_id.isin(room_sessions or ["\0"]) & (o.ts >= lo) & (o.ts < hi))
-            o = only_sessions(o, session_ids)
+            o = derive.only_sessions(o, session_ids)
         orooms = prior_o.inner_join(s.select("session_id", "room_id"), "session_id")
         buyers = o.select("session_id", "user_id").distinct().inner_join(s, "session_id")
         prior = orooms.select(p_room=orooms.room_id, p_user=orooms.user_id, p_ts=orooms.ts)
@@ -407,56 +406,6 @@ class Dataset:
         out = pd.DataFrame(rows)
         out["missing_reason"] = pd.Series([r["missing_reason"] for r in rows], dtype=object)
         return out
-
-
-class _Parts:
-    """Collects per-session tables and fixes, then joins them onto the session keys in one go."""
-
-    def __init__(self, keys) -> None:
-        self.keys = keys
-        self.tables: list[Any] = []
-        self.fill: dict[str, Any] = {}
-        self.const: dict[str, Any] = {}
-        self.later: dict[str, Any] = {}
-        self.scratch: list[str] = []
-        self.missing: dict[str, str] = {}
-
-    def join(self, tables: list, **fill: Any) -> None:
-        """Left-join ``tables`` (session_id + columns); ``fill`` gives the value where a session has no row."""
-        self.tables += tables
-        self.fill.update(fill)
-
-    def absent(self, names: list[str], dtype: str, reason: Any = None) -> None:
-        """Quantities left null; with ``reason`` (text, or a function of the name) they are reported missing."""
-        for n in names:
-            self.const[n] = ibis.null(dtype)
-            if reason is not None:
-                self.missing[n] = reason(n) if callable(reason) else reason
-
-    def then(self, name: str, fn: Any) -> None:
-        """Replace column ``name`` by ``fn(table)`` after the join."""
-        self.later[name] = fn
-
-    def build(self):
-        t = derive.join_parts(self.keys, self.tables)
-        t = t.mutate(**{c: t[c].fill_null(v) for c, v in self.fill.items()}, **self.const)
-        if self.later:
-            t = t.mutate(**{c: fn(t) for c, fn in self.later.items()})
-        return t.drop(*self.scratch) if self.scratch else t
-
-
-def only_sessions(t, session_ids: Iterable[str]):
-    """Rows of table ``t`` that belong to the given sessions.
-
-    A few sessions are read with one equality filter each, unioned: engines push
-    an equality down into the file scan (DuckDB then reads only the matching
-    rows of a Parquet file), whereas a list of values is often checked only
-    after every column has been read.
-    """
-    ids = list(dict.fromkeys(session_ids))
-    if 1 < len(ids) <= _FEW_SESSIONS:
-        return ibis.union(*[t.filter(t.session_id == s) for s in ids], distinct=False)
-    return t.filter(t.session_id.isin(ids or ["\0"]))
 
 
 def metric_expr(m: Metric, base):

@@ -10,9 +10,13 @@ The rules (also in docs/data-model.md):
 * money and orders come from ``orders`` (amount incl. later refunds).
 
 Everything here is written once in Ibis with no backend-specific SQL, so the
-same code runs on DuckDB (default) or Spark.
+same code runs on DuckDB (default) or Spark. The helpers at the end
+(:class:`Parts`, :func:`join_parts`, :func:`only_sessions`) assemble the
+per-session base quantities of :mod:`liveops_nb.dataset` as flat queries.
 """
 from __future__ import annotations
+
+from typing import Any, Iterable
 
 import ibis
 import numpy as np
@@ -20,6 +24,8 @@ import pandas as pd
 from ibis import _
 
 from .schema import CHANNEL_GROUPS
+
+FEW_SESSIONS = 8  # up to this many sessions are read with one equality filter each (only_sessions)
 
 # Douyin channel names (METRICS.md) and their group; a supplied channels table may add more.
 DEFAULT_CHANNEL_GROUPS: dict[str, str] = {
@@ -240,3 +246,54 @@ def product_stats(events, orders):
                  units=j.units, gmv=j.gmv, refund_amount=j.refund_amount)
     return j.fill_null({"impression_uv": 0, "click_uv": 0, "buyers": 0, "orders": 0, "units": 0,
                         "gmv": 0.0, "refund_amount": 0.0})
+
+
+class Parts:
+    """Collects per-session tables and fixes, then joins them onto the session keys in one go."""
+
+    def __init__(self, keys) -> None:
+        self.keys = keys
+        self.tables: list[Any] = []
+        self.fill: dict[str, Any] = {}
+        self.const: dict[str, Any] = {}
+        self.later: dict[str, Any] = {}
+        self.scratch: list[str] = []
+        self.missing: dict[str, str] = {}
+
+    def join(self, tables: list, **fill: Any) -> None:
+        """Left-join ``tables`` (session_id + columns); ``fill`` gives the value where a session has no row."""
+        self.tables += tables
+        self.fill.update(fill)
+
+    def absent(self, names: list[str], dtype: str, reason: Any = None) -> None:
+        """Quantities left null; with ``reason`` (text, or a function of the name) they are reported missing."""
+        for n in names:
+            self.const[n] = ibis.null(dtype)
+            if reason is not None:
+                self.missing[n] = reason(n) if callable(reason) else reason
+
+    def then(self, name: str, fn: Any) -> None:
+        """Replace column ``name`` by ``fn(table)`` after the join."""
+        self.later[name] = fn
+
+    def build(self):
+        """The per-session table: keys, joined columns (filled), constant nulls, then the replacements."""
+        t = join_parts(self.keys, self.tables)
+        t = t.mutate(**{c: t[c].fill_null(v) for c, v in self.fill.items()}, **self.const)
+        if self.later:
+            t = t.mutate(**{c: fn(t) for c, fn in self.later.items()})
+        return t.drop(*self.scratch) if self.scratch else t
+
+
+def only_sessions(t, session_ids: Iterable[str]):
+    """Rows of table ``t`` that belong to the given sessions.
+
+    A few sessions are read with one equality filter each, unioned: engines push
+    an equality down into the file scan (DuckDB then reads only the matching
+    rows of a Parquet file), whereas a list of values is often checked only
+    after every column has been read.
+    """
+    ids = list(dict.fromkeys(session_ids))
+    if 1 < len(ids) <= FEW_SESSIONS:
+        return ibis.union(*[t.filter(t.session_id == s) for s in ids], distinct=False)
+    return t.filter(t.session_id.isin(ids or ["\0"]))
