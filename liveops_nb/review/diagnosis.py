@@ -12,7 +12,7 @@ short_stay         avg watch time < category P50 and < room median of last 10 se
                    missing)
 single_channel     top channel > 50 % of UV (``traffic.concentration``)                     medium
 rhythm_off         (A) a high-value product (profit role or top-price quartile) pitched    A: medium
-                   with average online < 60 % of the session's median online; (B) the      B: low
+                   with average online < 60 % of the session's median online; (B) the      B: medium
                    lowest-online pitch (of ≥ 3) holds the highest-priced pitched product   A+B: high
 incident           outage detected (``timeline.detect_outages``) or incident logged        outage: high,
                                                                                            log: medium
@@ -212,7 +212,7 @@ def rhythm_off(pitches: pd.DataFrame, minute_stats: pd.DataFrame) -> Finding | N
     if a.empty and not b:
         return None
     worst = lowest if a.empty else a.loc[(a["avg_online"] / median).idxmin()]
-    severity: Severity = "high" if (not a.empty and b) else ("medium" if not a.empty else "low")
+    severity: Severity = "high" if (not a.empty and b) else "medium"
     pk, pk_ts = peak_minute(minute_stats)
     return Finding("rhythm_off", severity, {
         "product": worst["name"], "product_id": worst["product_id"], "price": f"{worst['list_price']:,.0f}",

@@ -80,11 +80,11 @@ def test_rhythm_off_quiet_when_trough_holds_cheap_regular_item():
     assert D.rhythm_off(pt, m) is None
 
 
-def test_rhythm_off_low_when_only_lowest_pitch_is_priciest():
+def test_rhythm_off_medium_when_only_lowest_pitch_is_priciest():
     m = _minutes([10, 20, 40, 40, 40, 40, 40, 30, 30, 40])
     pt = pitch_table(_pitches([("A", "02", "04"), ("B", "04", "06"), ("C", "07", "09")]), CATALOGUE, m)
     f = D.rhythm_off(pt, m)  # C at 30 / 40 = 0.75 >= 0.6, but it is the lowest pitch and the priciest
-    assert f is not None and f.severity == "low"
+    assert f is not None and f.severity == "medium"
 
 
 # ------------------------------------------------------------------------------------------- incident
