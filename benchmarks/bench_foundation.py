@@ -225,7 +225,15 @@ def machine() -> dict[str, str]:
                   if ln.startswith("model name")), platform.processor() or "unknown")
     mem = next((int(ln.split()[1]) for ln in Path("/proc/meminfo").read_text().splitlines()
                 if ln.startswith("MemTotal")), 0)
-    return {"nproc": str(len(os.sched_getaffinity(0))), "memory": f"{mem / 1024 ** 2:.1f} GiB", "cpu": model,
+    import subprocess
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(HERE.parent), *args], capture_output=True, text=True).stdout.strip()
+
+    changed = git("status", "--porcelain", "--", "liveops_nb/dataset.py", "liveops_nb/derive.py",
+                  "benchmarks/bench_foundation.py", "benchmarks/pandas_reference.py")
+    commit = (git("rev-parse", "--short", "HEAD") or "unknown") + (" (engine/benchmark files modified)" if changed else "")
+    return {"commit": commit, "nproc": str(len(os.sched_getaffinity(0))), "memory": f"{mem / 1024 ** 2:.1f} GiB", "cpu": model,
             "os": platform.platform(), "python": platform.python_version(), "pandas": pd.__version__,
             "pyarrow": __import__("pyarrow").__version__, "duckdb": duckdb.__version__, "ibis": ibis.__version__}
 
