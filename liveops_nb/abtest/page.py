@@ -149,9 +149,13 @@ class AbTestPage:
     # ------------------------------------------------------------------ state
     def set(self, **changes: Any) -> None:
         """Change experiment_id, control, treatments, metrics or any :class:`Options` field; re-render."""
+        stale = [n for n in SECTIONS if n not in ("card", "planner", "archive")]
         if "experiment_id" in changes:  # a new experiment starts from its own primary metric
             self.requested_metrics = "primary"
             self._select(changes.pop("experiment_id"))
+            stale = list(SECTIONS)
+        elif "alpha" in changes:
+            stale.append("planner")
         if "control" in changes:
             self.control = changes.pop("control")
         if "treatments" in changes:
@@ -164,7 +168,7 @@ class AbTestPage:
         if changes:
             self.options = an.Options(**{**self.options.__dict__, **changes})
         self.analysis = None
-        self._rerender()
+        self._rerender(stale)
 
     def set_plan(self, **changes: Any) -> None:
         """Change the planner's ``metric`` / ``effect`` / ``power``; re-renders the planner only."""
@@ -322,9 +326,18 @@ class AbTestPage:
                                            w.VBox([alpha, corr, seq, sides, cuped])])])
 
     def _picked(self, field: str, value: Any) -> None:
-        self.set(**{field: value})
         if field in ("experiment_id", "control"):
-            self._sync_pickers()
+            if field == "experiment_id":
+                self.requested_metrics = "primary"
+                self._select(value)
+            else:
+                self.control = value
+                self.treatments = tuple(v for v in self.treatments if v != value) \
+                    or tuple(v for v in self.exp.variants if v != value)
+            self._sync_pickers()  # new variants / metrics first, then one re-render
+            self.set(**({"experiment_id": value} if field == "experiment_id" else {}))
+        else:
+            self.set(**{field: value})
 
     def _sync_pickers(self) -> None:
         self._muted = True
@@ -336,6 +349,10 @@ class AbTestPage:
             opts = metric_options(self.exp.unit, self.lang)
             self.w_metrics.options = opts
             self.w_metrics.value = tuple(k for _, k in opts if k in self.metrics)
+            if getattr(self, "w_plan_metric", None) is not None:
+                keys = [k for _, k in opts]
+                self.plan_metric = self.plan_metric if self.plan_metric in keys else "uv_value"
+                self.w_plan_metric.options, self.w_plan_metric.value = opts, self.plan_metric
         finally:
             self._muted = False
 
@@ -350,7 +367,8 @@ class AbTestPage:
                                     description=t("abtest_plan_effect", lang), style=st)
         power = w.Dropdown(options=[("80%", 0.8), ("90%", 0.9)], value=self.plan_power,
                            description=t("abtest_plan_power", lang), style=st)
-        metric.observe(lambda c: self.set_plan(metric=c["new"]), names="value")
+        self.w_plan_metric = metric
+        metric.observe(lambda c: None if self._muted else self.set_plan(metric=c["new"]), names="value")
         effect.observe(lambda c: self.set_plan(effect=c["new"] / 100), names="value")
         power.observe(lambda c: self.set_plan(power=c["new"]), names="value")
         return w.HBox([metric, effect, power])
