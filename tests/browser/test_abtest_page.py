@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import CHART
+from .conftest import CHART, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 AB = "/voila/render/02-ab-test.ipynb"
@@ -18,8 +18,7 @@ def _wait_changed(page, selector: str, before: str) -> str:
 
 
 def test_ab_page_renders_and_switches_treatment(page, voila_url, planted):
-    page.goto(f"{voila_url}{AB}?experiment=EXP-CREATIVE")
-    page.wait_for_selector(CHART)
+    open_page(page, f"{voila_url}{AB}?experiment=EXP-CREATIVE", CHART)
     page.wait_for_selector(f"{RESULTS} table")
     before = page.inner_text(RESULTS)
     assert "素材30s" in before and "素材60s" in before  # 3 arms: both treatments against 15s
@@ -30,8 +29,7 @@ def test_ab_page_renders_and_switches_treatment(page, voila_url, planted):
 
 
 def test_ab_page_switches_experiment(page, voila_url):
-    page.goto(f"{voila_url}{AB}?experiment=EXP-COUPON")
-    page.wait_for_selector(f"{RESULTS} table")
+    open_page(page, f"{voila_url}{AB}?experiment=EXP-COUPON", f"{RESULTS} table")
     before = page.inner_text(".lo-abtest-card")
     assert "EXP-COUPON" in before
     select = page.locator(".lo-abtest-pick-experiment select")
@@ -45,8 +43,7 @@ def test_ab_page_switches_experiment(page, voila_url):
 
 
 def test_unknown_experiment_shows_message_and_picker(page, voila_url):
-    page.goto(f"{voila_url}{AB}?experiment=NO-SUCH-EXP")
-    page.wait_for_selector(".lo-abtest-pick-experiment select")
+    open_page(page, f"{voila_url}{AB}?experiment=NO-SUCH-EXP", ".lo-abtest-pick-experiment select")
     body = page.inner_text("body")
     assert "找不到实验" in body and "NO-SUCH-EXP" in body and "Traceback" not in body
     labels = page.locator(".lo-abtest-pick-experiment select option").all_inner_texts()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import CHART
+from .conftest import CHART, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 REVIEW = "/voila/render/01-session-review.ipynb"
@@ -14,16 +14,14 @@ def _card_values(page) -> list[str]:
 
 
 def test_landing_lists_sessions(page, voila_url, demo_ds):
-    page.goto(voila_url + "/voila/render/00-sessions.ipynb", wait_until="commit")
-    page.wait_for_selector(".lo-sessions tbody tr")
+    open_page(page, voila_url + "/voila/render/00-sessions.ipynb", ".lo-sessions tbody tr")
     rows = page.locator(".lo-sessions tbody tr").count()
     assert rows == len(demo_ds.session_info)
     assert "打开复盘" in page.inner_text(".lo-sessions")
 
 
 def test_review_renders_and_switches_session(page, voila_url, demo_ds):
-    page.goto(voila_url + REVIEW, wait_until="commit")
-    page.wait_for_selector(CHART)
+    open_page(page, voila_url + REVIEW, CHART)
     page.wait_for_selector(".lo-section-timeline .vega-embed")  # the last chart section above has rendered
     assert "成交金额" in page.inner_text(".lo-section-results")  # Chinese labels render
     select = page.locator(".lo-session-picker select")
@@ -43,8 +41,7 @@ def test_review_renders_and_switches_session(page, voila_url, demo_ds):
 
 def test_query_selects_known_session(page, voila_url, planted, demo_ds):
     sid = planted["phenomena"]["ordinary_session"]["session_id"]
-    page.goto(f"{voila_url}{REVIEW}?session={sid}", wait_until="commit")
-    page.wait_for_selector(".lo-section-results .lo-card")
+    open_page(page, f"{voila_url}{REVIEW}?session={sid}", ".lo-section-results .lo-card")
     s = demo_ds.session(sid)
     assert f"{s.start_time:%Y-%m-%d %H:%M}" in page.inner_text("body")
     chosen = page.locator(".lo-session-picker select").evaluate("s => s.options[s.selectedIndex].text").replace("\xa0", " ")
@@ -52,8 +49,7 @@ def test_query_selects_known_session(page, voila_url, planted, demo_ds):
 
 
 def test_query_with_unknown_session_shows_message_and_picker(page, voila_url):
-    page.goto(f"{voila_url}{REVIEW}?session=NO-SUCH-SESSION", wait_until="commit")
-    page.wait_for_selector(".lo-session-picker select")
+    open_page(page, f"{voila_url}{REVIEW}?session=NO-SUCH-SESSION", ".lo-session-picker select")
     body = page.inner_text("body")
     assert "找不到场次" in body and "NO-SUCH-SESSION" in body
     assert "Traceback" not in body
