@@ -5,23 +5,41 @@ In ``interactive`` mode (JupyterLab, Voila) every section lives in an
 comparison picker changes — no kernel restart. In ``static`` mode (papermill
 batch) sections are displayed directly and charts become SVG, so the exported
 HTML opens with no network.
+
+Speed: the page asks the dataset through a :class:`~liveops_nb.ui.app.DatasetMemo`
+(a session's minute table, KPIs, ... are computed once per page, whichever
+sections ask) and keeps every built section per session, so switching back is
+instant. In Voila the charts' JavaScript is loaded once per page
+(:func:`~liveops_nb.ui.app.share_chart_module`). When Voila pre-heats a kernel
+for the page (optional; ``benchmarks/README.md``) the constructor does the heavy
+work before the request arrives — imports, the keyword dictionary, every
+session's KPIs, the minute table of all sessions and the latest session's nine
+sections, stopping as soon as the request is in — and only then reads
+``?session=`` (``voila.utils.get_query_string``). JupyterLab and papermill never wait.
 """
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import json
-
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from IPython.display import HTML, display
 
-from .. import charts
-from ..config import query_params
-from ..i18n import Lang, check_lang, register, t
-from ..review import build, section
-from .app import friendly_error, load_dataset
-from .html import esc, note, page_style
+if "jsonschema" not in sys.modules:
+    # jsonschema imports rfc3987_syntax, when installed, for the "iri" formats — which the
+    # Vega-Lite schema never uses; building that module's grammar costs 1.5-3.5 s in every kernel.
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
+
+from .. import charts  # noqa: E402
+from ..i18n import Lang, check_lang, register, t  # noqa: E402
+from ..review import SECTIONS, build, section  # noqa: E402
+from .app import (DatasetMemo, friendly_error, listen_for_request, load_dataset, log, page_query,  # noqa: E402
+                  preheating, share_chart_module)
+from .html import esc, note, page_style  # noqa: E402
 
 register({
     "review_title": ("下播复盘", "Session review"),
@@ -44,10 +62,11 @@ class ReviewPage:
     basis : comparison basis of the KPI cards: previous | median | benchmark | target.
     mode : "interactive" (widgets) or "static" (batch; SVG charts).
     history_n : number of earlier sessions of the room for the median.
+    validate : run the data checks when opening the dataset (the batch driver ran them once and passes False).
     """
 
     def __init__(self, session_id: str = "", data_dir: str = "", lang: Lang = "zh", basis: str = "median",
-                 mode: str = "interactive", history_n: int = 10) -> None:
+                 mode: str = "interactive", history_n: int = 10, validate: bool = True) -> None:
         self.lang = check_lang(lang)
         self.mode = mode
         self.basis = basis
@@ -57,28 +76,70 @@ class ReviewPage:
         self.data: dict[str, Any] = {}
         self.timings: dict[str, float] = {}
         self.section_errors: list[str] = []
+        self.outputs: dict[str, Any] = {}
+        self._header = None
+        self._built: dict[tuple, tuple[Any, list]] = {}
+        self.session_id: str | None = None
         static = mode == "static"
         charts.enable("static" if static else "interactive")
+        if not static:
+            share_chart_module()  # in Voila: the charts' JavaScript once per page, not once per chart
         try:
-            self.ds = load_dataset(data_dir)
-            info = self.ds.session_info
-            # the picker shows GMV; a batch run (static) has no picker and skips that work
-            self.sessions = None if static else self.ds.sessions(lang=self.lang)
+            self._open(data_dir, validate)
+            if preheating():  # nobody is waiting yet: do now what the request would otherwise wait for
+                listen_for_request()  # ... and stop warming up as soon as somebody is
+                try:
+                    self._warm_up()
+                except Exception as err:  # noqa: BLE001 - warming is an optimisation; the page still works
+                    log.warning("warm-up failed: %r", err)
+            query = page_query()  # pre-heated Voila kernel: waits here for the request
+            if load_dataset(data_dir, validate) is not self.ds.dataset:  # the data changed meanwhile
+                self._open(data_dir, validate)
         except Exception as err:
             if static:  # a batch run must fail loudly
                 raise
             self.error, self.ds, self.sessions = err, None, None  # shown as a friendly message by controls()
             return
-        requested = query_params().get("session", "") or session_id
+        requested = query.get("session", "") or session_id
+        info = self.ds.session_info
         if requested and requested not in set(info.session_id):
             if static:
                 self.ds.session(requested)  # raises UnknownSessionError with known ids
             self.message = t("unknown_session", self.lang, sid=requested)
-            self.session_id = None
         else:
             self.session_id = requested or info.session_id.iloc[-1]
-        self.outputs: dict[str, Any] = {}
-        self._header = None
+
+    def _open(self, data_dir: str, validate: bool) -> None:
+        self.ds = DatasetMemo(load_dataset(data_dir, validate))
+        self._built.clear()
+        # the picker shows GMV; a batch run (static) has no picker and skips that work
+        self.sessions = None if self.mode == "static" else self.ds.sessions(lang=self.lang)
+
+    def _warm_up(self) -> None:
+        """Work done before the request in a pre-heated kernel, most useful first; stops once the request is in."""
+        from .. import comments
+
+        latest = self.ds.session_info.session_id.iloc[-1]
+        steps = [self._import_all,
+                 lambda: comments.top_keywords(["直播间"], n=1),  # loads the keyword dictionary
+                 self.ds.dataset.kpis,  # every KPI of every session: later session_kpis() read no data
+                 lambda: self.ds.preload("minute_stats")]  # any session's minute rows without a query
+        steps += [lambda name=name: self._built_items(name, latest) for name in SECTIONS]  # the likely first page
+        for step in steps:
+            if not preheating():
+                return
+            step()
+
+    @staticmethod
+    def _import_all() -> None:
+        import ipywidgets  # noqa: F401
+
+        from . import pickers  # noqa: F401
+
+        for name in SECTIONS:
+            section(name)
+            if importlib.util.find_spec(f"liveops_nb.charts.{name}") is not None:
+                importlib.import_module(f"liveops_nb.charts.{name}")
 
     # ------------------------------------------------------------------ cells
     def controls(self) -> None:
@@ -168,17 +229,26 @@ class ReviewPage:
         if not self.session_id:
             return [note(t("review_pick", self.lang), "info")]
         started = time.perf_counter()
-        try:
-            mod = section(name)
-            data = build(name, self.ds, self.session_id, lang=self.lang, basis=self.basis, history_n=self.history_n)
-            self.data[name] = data
-            items = mod.render(data, self.lang)
-        except Exception as err:
-            self.data[name] = None
-            self.section_errors.append(name)
-            items = [friendly_error(err, self.lang)]
+        data, items = self._built_items(name, self.session_id)
+        self.data[name] = data
+        if data is None:
+            if name not in self.section_errors:
+                self.section_errors.append(name)
+        elif name in self.section_errors:
+            self.section_errors.remove(name)
         self.timings[name] = time.perf_counter() - started
         return items
+
+    def _built_items(self, name: str, session_id: str) -> tuple[Any, list]:
+        """Section data and displayable items for one session, built once per page and comparison basis."""
+        key = (name, session_id, self.lang, self.basis, self.history_n)
+        if key not in self._built:
+            try:
+                data = build(name, self.ds, session_id, lang=self.lang, basis=self.basis, history_n=self.history_n)
+                self._built[key] = (data, section(name).render(data, self.lang))
+            except Exception as err:
+                self._built[key] = (None, [friendly_error(err, self.lang)])
+        return self._built[key]
 
     def _render(self, name: str) -> None:
         out = self.outputs[name]
