@@ -7,6 +7,12 @@ temporary folder and moved into place with one atomic rename, so a half-written
 report never appears. A failing session is recorded with its error and does not
 stop the others; a rerun skips finished sessions unless ``force``.
 ``out/index.html`` links every report; ``out/batch.json`` lists the outcome.
+
+Each worker keeps one warm kernel for its sessions (:class:`KernelPool`): the
+kernel start, the package imports, the opened dataset and the chart renderer
+are paid once per worker, not once per session. Before every session the
+kernel's namespace is reset (``%reset``, a new execution count), so a report
+sees only its own parameters; a kernel whose session failed is replaced.
 """
 from __future__ import annotations
 
@@ -15,6 +21,7 @@ import html
 import json
 import os
 import shutil
+import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -81,9 +88,95 @@ def export_html(nb_path: Path, html_path: Path) -> None:
     html_path.write_text(body, encoding="utf-8")
 
 
+class KernelPool:
+    """One warm Jupyter kernel per worker thread, reused for that worker's sessions.
+
+    Parameters
+    ----------
+    kernel_name : kernel spec to start.
+    cwd : working directory of the kernels (the notebook's folder).
+    recycle_after : sessions after which a kernel is replaced by a fresh one (bounds memory).
+    """
+
+    def __init__(self, kernel_name: str = "python3", cwd: Path | None = None, recycle_after: int = 40) -> None:
+        self.kernel_name = kernel_name
+        self.cwd = cwd
+        self.recycle_after = recycle_after
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._all: list = []
+
+    def acquire(self):
+        """This thread's kernel manager, started if needed, with a freshly reset namespace."""
+        km = getattr(self._local, "km", None)
+        if km is not None and (self._local.runs >= self.recycle_after or not self._reset(km)):
+            self.discard()
+            km = None
+        if km is None:
+            from jupyter_client.manager import AsyncKernelManager
+            from jupyter_core.utils import run_sync
+
+            km = AsyncKernelManager(kernel_name=self.kernel_name)
+            run_sync(km.start_kernel)(cwd=str(self.cwd) if self.cwd else None)
+            self._local.km, self._local.runs = km, 0
+            with self._lock:
+                self._all.append(km)
+        self._local.runs += 1
+        return km
+
+    def discard(self) -> None:
+        """Shut down this thread's kernel (after a failed session: the next one starts clean)."""
+        km = getattr(self._local, "km", None)
+        self._local.km = None
+        if km is not None:
+            with self._lock:
+                if km in self._all:
+                    self._all.remove(km)
+            _shutdown(km)
+
+    def close(self) -> None:
+        with self._lock:
+            kms, self._all = self._all, []
+        for km in kms:
+            _shutdown(km)
+
+    @staticmethod
+    def _reset(km) -> bool:
+        """Clear the kernel's namespace and execution count; False if the kernel does not answer."""
+        from jupyter_client.blocking import BlockingKernelClient
+
+        kc = BlockingKernelClient()
+        kc.load_connection_info(km.get_connection_info())
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=60)
+            reply = kc.execute_interactive("get_ipython().reset(new_session=True)", timeout=60,
+                                           store_history=False, output_hook=lambda _msg: None)
+            return reply["content"]["status"] == "ok"
+        except Exception:  # noqa: BLE001 - a kernel that cannot reset is replaced
+            return False
+        finally:
+            kc.stop_channels()
+
+
+def _shutdown(km) -> None:
+    from jupyter_core.utils import run_sync
+
+    try:
+        run_sync(km.shutdown_kernel)(now=True)
+    except Exception:  # noqa: BLE001 - best effort: kill the process
+        proc = getattr(getattr(km, "provisioner", None), "process", None)
+        if proc is not None:
+            proc.kill()
+
+
 def run_one(session_id: str, data_dir: Path, out: Path, *, notebook: Path = DEFAULT_NOTEBOOK, lang: str = "zh",
-            kernel_name: str = "python3") -> SessionOutcome:
-    """Execute the review for one session into ``out/<session_id>`` atomically."""
+            kernel_name: str = "python3", validate: bool = True, kernels: KernelPool | None = None) -> SessionOutcome:
+    """Execute the review for one session into ``out/<session_id>`` atomically.
+
+    ``validate=False`` skips the data checks in the notebook (``run_batch`` ran them once for all sessions);
+    ``kernels`` lends a warm kernel (default: a new kernel for this session only).
+    """
     import papermill as pm
 
     started = time.perf_counter()
@@ -91,10 +184,16 @@ def run_one(session_id: str, data_dir: Path, out: Path, *, notebook: Path = DEFA
     tmp.mkdir(parents=True)
     try:
         nb_out = tmp / "review.ipynb"
-        pm.execute_notebook(
-            str(notebook), str(nb_out), kernel_name=kernel_name, progress_bar=False, cwd=str(notebook.parent),
-            parameters={"session_id": session_id, "data_dir": str(data_dir), "lang": lang, "mode": "static",
-                        "key_figures_path": str(tmp / DONE_MARKER)})
+        warm = {"km": kernels.acquire()} if kernels is not None else {"cwd": str(notebook.parent)}
+        try:
+            pm.execute_notebook(
+                str(notebook), str(nb_out), kernel_name=kernel_name, progress_bar=False, **warm,
+                parameters={"session_id": session_id, "data_dir": str(data_dir), "lang": lang, "mode": "static",
+                            "validate": validate, "key_figures_path": str(tmp / DONE_MARKER)})
+        except BaseException:
+            if kernels is not None:
+                kernels.discard()
+            raise
         export_html(nb_out, tmp / "review.html")
         figures = json.loads((tmp / DONE_MARKER).read_text(encoding="utf-8"))
         final = out / _safe(session_id)
@@ -135,11 +234,16 @@ def run_batch(data_dir: str | Path, sessions: str, out: str | Path, *, workers: 
             outcomes[sid] = SessionOutcome(sid, "skipped")
         else:
             todo.append(sid)
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = {pool.submit(run_one, sid, data, out, notebook=nb, lang=lang): sid for sid in todo}
-        for fut in tqdm(as_completed(futures), total=len(futures), desc="session reviews", unit="session",
-                        disable=not progress):
-            outcomes[futures[fut]] = fut.result()
+    kernels = KernelPool(cwd=nb.parent)
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            futures = {pool.submit(run_one, sid, data, out, notebook=nb, lang=lang, validate=False, kernels=kernels): sid
+                       for sid in todo}
+            for fut in tqdm(as_completed(futures), total=len(futures), desc="session reviews", unit="session",
+                            disable=not progress):
+                outcomes[futures[fut]] = fut.result()
+    finally:
+        kernels.close()
     summary = BatchSummary(out, [outcomes[s] for s in ids])
     write_index(summary, ds.sessions(lang=lang), lang)
     return summary
