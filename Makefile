@@ -48,8 +48,10 @@ $(DATA)/planted.json: | $(VENV)/.installed
 	$(VENV)/bin/liveops demo --out $(DATA) --seed 7
 
 # voila.json (repo root) holds the Voila settings; share/jupyter holds the offline page template.
+# VOILA_ARGS adds Voila options, e.g. a pre-heated kernel for the review page (benchmarks/README.md).
+VOILA_ARGS ?=
 voila:
-	LIVEOPS_DATA=$(abspath $(DATA)) JUPYTER_PATH=$(abspath share/jupyter) $(VENV)/bin/voila notebooks/ --port=$(PORT) --no-browser
+	LIVEOPS_DATA=$(abspath $(DATA)) JUPYTER_PATH=$(abspath share/jupyter) $(VENV)/bin/voila notebooks/ --port=$(PORT) --no-browser $(VOILA_ARGS)
 
 lab: install demo
 	LIVEOPS_DATA=$(abspath $(DATA)) $(VENV)/bin/jupyter lab --ip=127.0.0.1 notebooks/
