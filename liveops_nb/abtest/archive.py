@@ -313,9 +313,6 @@ class ArchiveBrowser:
                 HTML(table(shown)), HTML(download_link(df, self.lang))]
 
     def _show(self) -> None:
-        from IPython.display import display
+        from liveops_nb.ui.outputs import show_in
 
-        self.out.clear_output(wait=True)
-        with self.out:
-            for item in self._items():
-                display(item)
+        show_in(self.out, self._items())

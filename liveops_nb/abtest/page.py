@@ -28,6 +28,7 @@ from liveops_nb.i18n import Lang, check_lang, register, t
 from liveops_nb.metrics import REGISTRY
 from liveops_nb.ui.app import friendly_error, load_dataset
 from liveops_nb.ui.html import esc, note, page_style, table
+from liveops_nb.ui.outputs import show, show_in
 
 SECTIONS = ("card", "srm", "results", "forest", "time", "breakdown", "planner", "verdict", "archive")
 
@@ -134,8 +135,7 @@ class AbTestPage:
         if self.error is not None or self.experiments.empty:
             return
         if self.static:
-            for item in self._items(name):
-                _show(item)
+            show(self._items(name))
             return
         import ipywidgets as w
 
@@ -144,7 +144,7 @@ class AbTestPage:
         self.outputs[name] = out
         extra = {"planner": self._planner_controls, "archive": self._archive_controls}.get(name)
         display(w.VBox([extra(), out]) if extra else out)
-        self._render(name, fresh=True)
+        self._render(name)
 
     # ------------------------------------------------------------------ state
     def set(self, **changes: Any) -> None:
@@ -264,14 +264,8 @@ class AbTestPage:
         self.timings[name] = time.perf_counter() - started
         return items
 
-    def _render(self, name: str, fresh: bool = False) -> None:
-        out = self.outputs[name]
-        items = self._items(name)
-        if not fresh:  # a new Output has nothing to clear (and Voila's first render must not wait on a clear)
-            out.clear_output(wait=True)
-        with out:
-            for item in items:
-                _show(item)
+    def _render(self, name: str) -> None:
+        show_in(self.outputs[name], self._items(name))
 
     def _rerender(self, names: Optional[list[str]] = None) -> None:
         for name in names or list(self.outputs):
@@ -429,6 +423,3 @@ def breakdown_table(df: pd.DataFrame, exp: data.Experiment, key: str, by: str, l
              "—" if pd.isna(r.p_value) else vd.fmt_p(r.p_value)[2:]] for r in df.itertuples()]
     return table(pd.DataFrame(rows, columns=cols), numeric=cols[2:])
 
-
-def _show(item: Any) -> None:
-    display(HTML(item) if isinstance(item, str) else item)

@@ -2,7 +2,8 @@
 
 In ``interactive`` mode (JupyterLab, Voila) every section lives in an
 ``ipywidgets.Output`` that is re-rendered in place when the session or
-comparison picker changes — no kernel restart. In ``static`` mode (papermill
+comparison picker changes — no kernel restart; its content is set as widget
+state, never captured (:mod:`liveops_nb.ui.outputs` says why). In ``static`` mode (papermill
 batch) sections are displayed directly and charts become SVG, so the exported
 HTML opens with no network.
 
@@ -10,8 +11,8 @@ Speed: the page asks the dataset through a :class:`~liveops_nb.ui.app.DatasetMem
 (a session's minute table, KPIs, ... are computed once per page, whichever
 sections ask) and keeps every built section per session, so switching back is
 instant. In Voila the charts' JavaScript is loaded once per page
-(:func:`~liveops_nb.ui.app.share_chart_module`). When Voila pre-heats a kernel
-for the page (optional; ``benchmarks/README.md``) the constructor does the heavy
+(:func:`~liveops_nb.ui.app.share_chart_module`). Voila pre-heats a kernel for
+this page (``voila.json``: the notebook runs before anyone asks); the constructor then does the heavy
 work before the request arrives — imports, the keyword dictionary, every
 session's KPIs, the minute table of all sessions and the latest session's nine
 sections, stopping as soon as the request is in — and only then reads
@@ -40,6 +41,7 @@ from ..review import SECTIONS, build, section  # noqa: E402
 from .app import (DatasetMemo, friendly_error, listen_for_request, load_dataset, log, page_query,  # noqa: E402
                   preheating, share_chart_module)
 from .html import esc, note, page_style  # noqa: E402
+from .outputs import show, show_in  # noqa: E402
 
 register({
     "review_title": ("下播复盘", "Session review"),
@@ -170,8 +172,7 @@ class ReviewPage:
         if self.error is not None:
             return
         if self.mode == "static":
-            for item in self._items(name):
-                _show(item)
+            show(self._items(name))
             return
         import ipywidgets as w
 
@@ -251,18 +252,6 @@ class ReviewPage:
         return self._built[key]
 
     def _render(self, name: str) -> None:
-        out = self.outputs[name]
-        items = self._items(name)
-        out.clear_output(wait=True)
-        with out:
-            for item in items:
-                _show(item)
-
-
-def _show(item: Any) -> None:
-    if isinstance(item, str):
-        display(HTML(item))
-    else:
-        display(item)
+        show_in(self.outputs[name], self._items(name))
 
 

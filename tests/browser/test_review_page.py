@@ -1,9 +1,11 @@
 """The session review and landing pages in a real headless Chromium against Voila on 127.0.0.1."""
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 import pytest
 
-from .conftest import CHART, open_page
+from .conftest import CHART, ROOT, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 REVIEW = "/voila/render/01-session-review.ipynb"
@@ -22,7 +24,10 @@ def test_landing_lists_sessions(page, voila_url, demo_ds):
 
 def test_review_renders_and_switches_session(page, voila_url, demo_ds):
     open_page(page, voila_url + REVIEW, CHART)
+    log = ROOT / "tests" / ".cache" / f"voila-{urlparse(voila_url).port}.log"
+    assert "Using pre-heated kernel" in log.read_text(encoding="utf-8")  # voila.json's pool served this page
     page.wait_for_selector(".lo-section-timeline .vega-embed")  # the last chart section above has rendered
+    page.wait_for_selector(".lo-section-next_steps .jp-OutputArea-output", state="attached")  # all nine sections
     assert "成交金额" in page.inner_text(".lo-section-results")  # Chinese labels render
     select = page.locator(".lo-session-picker select")
     current = demo_ds.session_info.session_id.iloc[-1]  # the page opens on the latest session

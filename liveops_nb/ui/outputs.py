@@ -1,0 +1,61 @@
+"""Filling a page area (an ``ipywidgets.Output``) without output capture.
+
+Every re-renderable area of the pages (review sections, A/B sections, the
+archive table) is an ``Output`` widget whose content is *set* from the kernel:
+each item is formatted into a ``display_data`` output and assigned to
+``Output.outputs`` in one state update.
+
+Why not ``with out: display(...)``: that relies on output capture by a
+frontend. In Voila the notebook is run by the server's ``nbclient``, which
+mimics the capture by sending state updates on the kernel's shell channel from
+inside its event loop — a send path that can swallow the wake-up of the next
+shell reply, so the page then waits forever on an idle kernel (voila issue
+#1428; seen here on about half of all page openings). Setting the state
+directly sends nothing through the server, works the same in JupyterLab,
+Voila (first render and picker callbacks) and plain Python, and replaces the
+area's content atomically (no flash of an empty area).
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from IPython.display import HTML
+
+
+def output_of(item: Any) -> dict[str, Any]:
+    """One displayable item (HTML string, widget, chart, DataFrame, IPython display object) as an output dict."""
+    from IPython import get_ipython
+
+    if isinstance(item, str):
+        item = HTML(item)
+    shell = get_ipython()
+    formatter = shell.display_formatter if shell is not None else _plain_formatter()
+    data, metadata = formatter.format(item)
+    if not data:  # objects that display themselves (``_ipython_display_``) cannot be stored
+        raise TypeError(f"cannot show a {type(item).__name__} in a page area")
+    return {"output_type": "display_data", "data": data, "metadata": metadata}
+
+
+_FORMATTER = None
+
+
+def _plain_formatter():
+    global _FORMATTER
+    if _FORMATTER is None:
+        from IPython.core.formatters import DisplayFormatter
+
+        _FORMATTER = DisplayFormatter()
+    return _FORMATTER
+
+
+def show_in(out: Any, items: Iterable[Any]) -> None:
+    """Replace the content of Output widget ``out`` with ``items`` (one state update)."""
+    out.outputs = tuple(output_of(item) for item in items)
+
+
+def show(items: Iterable[Any]) -> None:
+    """Display ``items`` as cell outputs (static pages: papermill, exported HTML)."""
+    from IPython.display import display
+
+    for item in items:
+        display(HTML(item) if isinstance(item, str) else item)

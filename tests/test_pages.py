@@ -1,0 +1,138 @@
+"""Page plumbing without a browser: filling page areas, the per-page dataset memo, the URL query, chart module."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+# ---------------------------------------------------------------------- outputs
+def test_show_in_sets_outputs_without_capture():
+    import ipywidgets as w
+    from IPython.display import HTML
+
+    from liveops_nb.ui.outputs import show_in
+
+    out, button = w.Output(), w.Button(description="x")
+    show_in(out, ["<b>a</b>", HTML("<i>b</i>"), button, pd.DataFrame({"x": [1]})])
+    kinds = [o["output_type"] for o in out.outputs]
+    assert kinds == ["display_data"] * 4
+    assert out.outputs[0]["data"]["text/html"] == "<b>a</b>"
+    assert out.outputs[1]["data"]["text/html"] == "<i>b</i>"
+    assert out.outputs[2]["data"][WIDGET_VIEW]["model_id"] == button.model_id  # widgets are shown as views
+    assert "<table" in out.outputs[3]["data"]["text/html"]
+    assert out.msg_id == ""  # no output capture was set up (see liveops_nb/ui/outputs.py)
+    show_in(out, ["only this"])  # replaces, not appends
+    assert [o["data"]["text/html"] for o in out.outputs] == ["only this"]
+
+
+def test_output_of_rejects_objects_that_only_display_themselves():
+    from liveops_nb.ui.outputs import output_of
+
+    class SelfDisplaying:
+        def _ipython_display_(self):
+            pass
+
+    with pytest.raises(TypeError, match="SelfDisplaying"):
+        output_of(SelfDisplaying())
+
+
+def test_review_page_interactive_sections_are_filled(tiny_dir):
+    """Interactive sections hold their content in the Output state (also outside any kernel)."""
+    from liveops_nb.ui.review_page import ReviewPage
+
+    page = ReviewPage("S1", str(tiny_dir), lang="en")
+    for name in ("results", "funnel"):
+        page.section(name)
+    results = "".join(o["data"].get("text/html", "") for o in page.outputs["results"].outputs)
+    assert "lo-card" in results
+    before = page.outputs["funnel"].outputs
+    page.select("S2")  # the picker callback re-renders in place
+    assert page.session_id == "S2" and page.outputs["funnel"].outputs != before
+
+
+# ---------------------------------------------------------------------- DatasetMemo
+def test_memo_answers_like_the_dataset_and_hands_out_copies(tiny_ds):
+    from liveops_nb.ui.app import DatasetMemo
+
+    memo = DatasetMemo(tiny_ds)
+    pd.testing.assert_frame_equal(memo.frame("minute_stats", "S1"), tiny_ds.frame("minute_stats", "S1"))
+    first = memo.session_kpis("S1")
+    first.loc[:, "value"] = -1.0  # a section that changes its copy changes nobody else's
+    pd.testing.assert_frame_equal(memo.session_kpis("S1"), tiny_ds.session_kpis("S1"))
+    assert memo.level == tiny_ds.level and memo.dataset is tiny_ds
+
+
+def test_memo_preload_serves_each_session_from_the_whole_table(tiny_ds):
+    from liveops_nb.ui.app import DatasetMemo
+
+    memo = DatasetMemo(tiny_ds)
+    assert memo.preload("minute_stats")
+    for sid in ("S1", "S2"):
+        pd.testing.assert_frame_equal(memo.frame("minute_stats", sid), tiny_ds.frame("minute_stats", sid))
+    assert not memo.preload("no_such_table")
+
+
+def test_memo_base_reuses_the_executed_quantities(tiny_ds):
+    from liveops_nb.ui.app import DatasetMemo
+
+    memo = DatasetMemo(tiny_ds)
+    table, missing = memo.base(["S1"])
+    expected, expected_missing = tiny_ds.base(["S1"])
+    got = table.execute().set_index("session_id").sort_index(axis=1)
+    want = expected.execute().set_index("session_id").sort_index(axis=1)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    assert missing == expected_missing
+
+
+# ---------------------------------------------------------------------- URL query, pre-heating, data reload
+@pytest.fixture()
+def fresh_query(monkeypatch):
+    from liveops_nb.ui import app
+
+    monkeypatch.setattr(app, "_QUERY", None)
+    monkeypatch.setattr(app, "_WAITER", None)
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    return app
+
+
+def test_page_query_reads_the_request_once(fresh_query, monkeypatch):
+    monkeypatch.setenv("QUERY_STRING", "session=R01-20261001-1&lang=en")
+    assert fresh_query.page_query() == {"session": "R01-20261001-1", "lang": "en"}
+    monkeypatch.setenv("QUERY_STRING", "session=other")
+    assert fresh_query.page_query()["session"] == "R01-20261001-1"  # kept for the page's lifetime
+    assert not fresh_query.preheating()
+
+
+def test_preheating_only_in_a_preheated_voila_kernel(fresh_query, monkeypatch):
+    monkeypatch.setenv("VOILA_PREHEAT", "False")
+    assert not fresh_query.preheating()
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    assert fresh_query.preheating()  # no request yet
+    monkeypatch.setattr(fresh_query, "_QUERY", {})
+    assert not fresh_query.preheating()  # the request arrived
+
+
+def test_load_dataset_reopens_when_the_files_change(tiny_dir):
+    import os
+
+    from liveops_nb.ui.app import load_dataset
+
+    first = load_dataset(tiny_dir)
+    assert load_dataset(tiny_dir) is first
+    some = next(p for p in sorted(tiny_dir.iterdir()) if p.is_file())
+    st = some.stat()
+    os.utime(some, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    assert load_dataset(tiny_dir) is not first
+
+
+def test_chart_module_is_not_shared_outside_voila(monkeypatch):
+    import altair as alt
+
+    from liveops_nb.ui.app import share_chart_module
+
+    monkeypatch.delenv("VOILA_SERVER_URL", raising=False)
+    before = alt.JupyterChart._esm
+    assert share_chart_module() is False
+    assert alt.JupyterChart._esm is before
