@@ -48,7 +48,8 @@ $(DATA)/planted.json: | $(VENV)/.installed
 	$(VENV)/bin/liveops demo --out $(DATA) --seed 7
 
 # voila.json (repo root) holds the Voila settings; share/jupyter holds the offline page template.
-# VOILA_ARGS adds Voila options, e.g. a pre-heated kernel for the review page (benchmarks/README.md).
+# voila.json pre-heats one kernel for the review page; VOILA_ARGS adds or overrides Voila options, e.g.
+# VOILA_ARGS="--VoilaConfiguration.default_pool_size=3" for three managers opening it at once.
 VOILA_ARGS ?=
 voila:
 	LIVEOPS_DATA=$(abspath $(DATA)) JUPYTER_PATH=$(abspath share/jupyter) $(VENV)/bin/voila notebooks/ --port=$(PORT) --no-browser $(VOILA_ARGS)

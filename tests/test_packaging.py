@@ -53,3 +53,27 @@ def test_cli_help_and_validate(tiny_dir, capsys):
     assert "2 sessions" in capsys.readouterr().out
     assert main(["validate", str(tiny_dir / "missing")]) == 1
     assert "liveops demo" in capsys.readouterr().err
+
+
+def test_voila_json_preheats_only_the_review_page():
+    """Voila's own filter (VoilaKernelManager._notebook_filter) with our denylist: a pool for the review page only.
+
+    Voila sees the notebooks with their folder ("notebooks/01-session-review.ipynb") when it fills the pools,
+    so a pattern anchored at the bare file name would silently switch pre-heating off.
+    """
+    import json
+    from types import SimpleNamespace
+
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+    from voila.voila_kernel_manager import voila_kernel_manager_factory
+
+    config = json.loads((ROOT / "voila.json").read_text(encoding="utf-8"))
+    assert config["VoilaConfiguration"]["preheat_kernel"] is True
+    assert not config["VoilaConfiguration"].get("progressive_rendering", False)  # Voila refuses both
+    manager = voila_kernel_manager_factory(AsyncMappingKernelManager, True, 1)
+    keeps = lambda name: manager._notebook_filter(  # noqa: E731
+        SimpleNamespace(preheat_denylist=config["VoilaKernelManager"]["preheat_denylist"]), Path(name))
+    assert keeps("01-session-review.ipynb") and keeps("notebooks/01-session-review.ipynb")
+    for other in sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb")):
+        if other != "01-session-review.ipynb":
+            assert not keeps(other) and not keeps(f"notebooks/{other}"), other
