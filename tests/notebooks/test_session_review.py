@@ -97,3 +97,43 @@ def test_papermill_cli_on_the_notebook(tmp_path, tiny_dir):
            "-p", "data_dir", str(tiny_dir), "-p", "mode", "static", "-k", "python3", "--cwd", str(NOTEBOOK.parent)]
     subprocess.run(cmd, check=True, capture_output=True)
     assert out.exists()
+
+
+def test_kernel_pool_reuses_one_kernel_with_a_clean_namespace(tmp_path):
+    from jupyter_client.blocking import BlockingKernelClient
+
+    from liveops_nb.batch import KernelPool
+
+    def run(km, code: str) -> dict:
+        kc = BlockingKernelClient()
+        kc.load_connection_info(km.get_connection_info())
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=60)
+            return kc.execute_interactive(code, timeout=60, user_expressions={"r": "repr(globals().get('x'))"},
+                                          output_hook=lambda _m: None)["content"]
+        finally:
+            kc.stop_channels()
+
+    pool = KernelPool(cwd=tmp_path, recycle_after=2)
+    try:
+        km = pool.acquire()
+        assert run(km, "x = 41")["user_expressions"]["r"]["data"]["text/plain"] == "'41'"
+        assert pool.acquire() is km  # the same warm kernel for this worker ...
+        reply = run(km, "pass")
+        assert reply["user_expressions"]["r"]["data"]["text/plain"] == "'None'"  # ... with a reset namespace
+        assert pool.acquire() is not km  # recycled after `recycle_after` sessions
+    finally:
+        pool.close()
+
+
+def test_batch_after_a_failed_session_continues_in_a_fresh_kernel(tmp_path):
+    import tiny
+
+    from liveops_nb.batch import run_batch
+
+    data = tiny.write(tmp_path / "tiny")
+    summary = run_batch(data, "S1,S404,S2", tmp_path / "reports", workers=1, progress=False)
+    assert {o.session_id: o.status for o in summary.outcomes} == {"S1": "ok", "S404": "failed", "S2": "ok"}
+    figures = json.loads((tmp_path / "reports" / "S2" / "key_figures.json").read_text(encoding="utf-8"))
+    assert figures["session_id"] == "S2" and figures["kpis"]["gmv"] == 100  # tiny.SESSION_TOTALS, hand-counted
