@@ -136,3 +136,54 @@ def test_chart_module_is_not_shared_outside_voila(monkeypatch):
     before = alt.JupyterChart._esm
     assert share_chart_module() is False
     assert alt.JupyterChart._esm is before
+
+
+def test_turns_runs_all_steps_at_once_without_an_event_loop():
+    from liveops_nb.ui.outputs import Turns
+
+    done: list[int] = []
+    Turns().run([lambda i=i: done.append(i) for i in range(3)])
+    assert done == [0, 1, 2]
+
+
+def test_turns_yields_between_steps_and_a_newer_run_cancels_the_older():
+    from liveops_nb.ui.outputs import Turns
+
+    done: list[str] = []
+    later: list = []  # what the kernel's event loop would run on its next turns
+
+    def failing() -> None:
+        done.append("a-fails")
+        raise RuntimeError("one area breaks")
+
+    def turn() -> None:
+        later.pop(0)()
+
+    turns = Turns(schedule=later.append)
+    turns.run([lambda: done.append("a1"), failing, lambda: done.append("a3"), lambda: done.append("a4")])
+    assert done == ["a1"]  # the first step at once, the rest on later turns
+    turn()
+    turn()
+    assert done == ["a1", "a-fails", "a3"]  # a failing step does not stop the others
+    turns.run([lambda: done.append("b1"), lambda: done.append("b2")])  # a newer picker change
+    while later:
+        turn()
+    assert done == ["a1", "a-fails", "a3", "b1", "b2"]  # a4 was dropped
+
+
+def test_turns_use_the_kernel_loop_only_inside_a_kernel():
+    import asyncio
+
+    from liveops_nb.ui.outputs import _kernel_call_soon
+
+    import threading
+
+    async def inside_a_loop():
+        return asyncio.get_running_loop(), _kernel_call_soon()
+
+    seen: list = []
+    worker = threading.Thread(target=lambda: seen.append(asyncio.run(inside_a_loop())))  # a thread of its own:
+    worker.start()  # the test process may have a loop of its own running (Playwright)
+    worker.join()
+    loop, call_soon = seen[0]
+    assert loop is not None and call_soon is None  # a running loop alone is not a kernel

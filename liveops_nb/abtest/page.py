@@ -28,7 +28,7 @@ from liveops_nb.i18n import Lang, check_lang, register, t
 from liveops_nb.metrics import REGISTRY
 from liveops_nb.ui.app import friendly_error, load_dataset
 from liveops_nb.ui.html import esc, note, page_style, table
-from liveops_nb.ui.outputs import show, show_in
+from liveops_nb.ui.outputs import Turns, show, show_in
 
 SECTIONS = ("card", "srm", "results", "forest", "time", "breakdown", "planner", "verdict", "archive")
 
@@ -91,6 +91,7 @@ class AbTestPage:
         self.error: Optional[BaseException] = None
         self.message: Optional[str] = None
         self.outputs: dict[str, Any] = {}
+        self._turns = Turns()  # picker changes re-render section by section, newest first
         self.timings: dict[str, float] = {}
         self.analysis: Optional[an.Analysis] = None
         self.options = an.Options(alpha=float(alpha))
@@ -268,9 +269,8 @@ class AbTestPage:
         show_in(self.outputs[name], self._items(name))
 
     def _rerender(self, names: Optional[list[str]] = None) -> None:
-        for name in names or list(self.outputs):
-            if name in self.outputs:
-                self._render(name)
+        todo = [name for name in names or list(self.outputs) if name in self.outputs]
+        self._turns.run([lambda name=name: self._render(name) for name in todo])
 
     # ------------------------------------------------------------------ widgets
     def _selection_html(self) -> str:

@@ -17,9 +17,13 @@ area's content atomically (no flash of an empty area).
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+import asyncio
+import logging
+from typing import Any, Callable, Iterable
 
 from IPython.display import HTML
+
+log = logging.getLogger("liveops_nb.pages")
 
 
 def output_of(item: Any) -> dict[str, Any]:
@@ -59,3 +63,55 @@ def show(items: Iterable[Any]) -> None:
 
     for item in items:
         display(HTML(item) if isinstance(item, str) else item)
+
+
+class Turns:
+    """Re-render page areas one per turn of the kernel's event loop; a newer request cancels an older one.
+
+    A picker change re-renders nine sections (≈1–2 s in all). Done in one go, a second change
+    made meanwhile waits for all of them. Here the first step runs at once (the KPI cards show
+    without delay) and every further step is scheduled on the kernel's event loop, so the kernel
+    handles the next picker message between two sections; that message starts a new run and the
+    rest of the old one is dropped. Outside a Jupyter kernel (plain Python, tests) all steps run
+    at once.
+
+    Parameters
+    ----------
+    schedule : how to run a callable later (default: ``call_soon`` of the running loop, in a kernel).
+    """
+
+    def __init__(self, schedule: Callable[[Callable[[], None]], Any] | None = None) -> None:
+        self._schedule = schedule
+        self._generation = 0
+
+    def run(self, steps: list[Callable[[], None]]) -> None:
+        self._generation += 1
+        generation, pending = self._generation, list(steps)
+        schedule = self._schedule or _kernel_call_soon()
+
+        def step() -> None:
+            if generation != self._generation or not pending:
+                return
+            try:
+                pending.pop(0)()
+            except Exception:  # noqa: BLE001 - one failing area must not stop the others
+                log.exception("page area failed to render")
+            if schedule is None:
+                step()
+            else:
+                schedule(step)
+
+        step()
+
+
+def _kernel_call_soon() -> Callable[[Callable[[], None]], Any] | None:
+    """``call_soon`` of the event loop running this Jupyter kernel's handlers, or None outside a kernel."""
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None or getattr(shell, "kernel", None) is None:
+        return None
+    try:
+        return asyncio.get_running_loop().call_soon
+    except RuntimeError:
+        return None

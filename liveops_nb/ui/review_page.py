@@ -41,7 +41,7 @@ from ..review import SECTIONS, build, section  # noqa: E402
 from .app import (DatasetMemo, friendly_error, listen_for_request, load_dataset, log, page_query,  # noqa: E402
                   preheating, share_chart_module)
 from .html import esc, note, page_style  # noqa: E402
-from .outputs import show, show_in  # noqa: E402
+from .outputs import Turns, show, show_in  # noqa: E402
 
 register({
     "review_title": ("下播复盘", "Session review"),
@@ -81,6 +81,7 @@ class ReviewPage:
         self.outputs: dict[str, Any] = {}
         self._header = None
         self._built: dict[tuple, tuple[Any, list]] = {}
+        self._turns = Turns()
         self.session_id: str | None = None
         static = mode == "static"
         charts.enable("static" if static else "interactive")
@@ -213,9 +214,8 @@ class ReviewPage:
     def _rerender(self, names: list[str] | None = None) -> None:
         if self._header is not None:
             self._header.value = self._header_html()
-        for name in names or list(self.outputs):
-            if name in self.outputs:
-                self._render(name)
+        todo = [name for name in names or list(self.outputs) if name in self.outputs]
+        self._turns.run([lambda name=name: self._render(name) for name in todo])
 
     # ------------------------------------------------------------------ internals
     def _header_html(self) -> str:
