@@ -81,11 +81,3 @@ def resolve_data_dir(data_dir: str | Path = "") -> Path:
         if (base / p).exists():
             return (base / p).resolve()
     return (Path.cwd() / p).resolve()
-
-
-def query_params() -> dict[str, str]:
-    """URL query of the Voila page (Voila passes it as ``QUERY_STRING``); empty in JupyterLab/papermill."""
-    import os
-    from urllib.parse import parse_qs
-
-    return {k: v[-1] for k, v in parse_qs(os.environ.get("QUERY_STRING", "")).items()}

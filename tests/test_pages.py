@@ -97,11 +97,28 @@ def fresh_query(monkeypatch):
     return app
 
 
-def test_page_query_reads_the_request_once(fresh_query, monkeypatch):
+def test_page_query_reads_the_url_query(fresh_query, monkeypatch):
     monkeypatch.setenv("QUERY_STRING", "session=R01-20261001-1&lang=en")
     assert fresh_query.page_query() == {"session": "R01-20261001-1", "lang": "en"}
     monkeypatch.setenv("QUERY_STRING", "session=other")
-    assert fresh_query.page_query()["session"] == "R01-20261001-1"  # kept for the page's lifetime
+    assert fresh_query.page_query() == {"session": "other"}
+    assert not fresh_query.preheating()
+
+
+def test_page_query_in_a_preheated_kernel_waits_for_the_request_once(fresh_query, monkeypatch):
+    import threading
+
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    arrived = threading.Event()
+    waiter = threading.Thread(target=arrived.wait)  # stands in for voila.utils.get_query_string
+    waiter.start()
+    monkeypatch.setattr(fresh_query, "_WAITER", waiter)
+    assert fresh_query.preheating()  # nobody asked yet: warm-up work may go on
+    monkeypatch.setenv("QUERY_STRING", "session=S2")  # what Voila does when the request arrives ...
+    arrived.set()  # ... and the waiting returns
+    assert fresh_query.page_query() == {"session": "S2"}
+    monkeypatch.setenv("QUERY_STRING", "session=S1")
+    assert fresh_query.page_query() == {"session": "S2"}  # the request of this page, kept
     assert not fresh_query.preheating()
 
 

@@ -22,11 +22,10 @@ from liveops_nb.abtest import data
 from liveops_nb.abtest import verdict as vd
 from liveops_nb.abtest.archive import DECISIONS, archive_verdict
 from liveops_nb.charts import abtest as abcharts
-from liveops_nb.config import query_params
 from liveops_nb.errors import LiveOpsError
 from liveops_nb.i18n import Lang, check_lang, register, t
 from liveops_nb.metrics import REGISTRY
-from liveops_nb.ui.app import friendly_error, load_dataset
+from liveops_nb.ui.app import friendly_error, load_dataset, page_query
 from liveops_nb.ui.html import esc, note, page_style, table
 from liveops_nb.ui.outputs import Turns, show, show_in
 
@@ -101,7 +100,7 @@ class AbTestPage:
         try:
             self.ds = load_dataset(data_dir)
             self.experiments = data.experiments_frame(self.ds)
-            requested = query_params().get("experiment", "") or experiment_id
+            requested = page_query().get("experiment", "") or experiment_id
             known = self.experiments.experiment_id.tolist()
             if requested and requested not in known:
                 if self.static:

@@ -99,20 +99,21 @@ def page_query() -> dict[str, str]:
 
     With pre-heated Voila kernels (``VOILA_PREHEAT=True``) the notebook runs before anyone asks
     for the page: this call then waits for the request (``voila.utils.get_query_string``, which
-    puts the request's ``QUERY_STRING`` into the environment), so call it *after* the heavy setup.
-    Everywhere else it returns at once. The answer is kept: a second call never waits again.
+    puts the request's ``QUERY_STRING`` into the environment), so call it *after* the heavy setup;
+    the answer is kept, a second call never waits again. Everywhere else it returns at once.
     """
     global _QUERY
+    from urllib.parse import parse_qs
+
+    if not _preheat_mode():
+        return {k: v[-1] for k, v in parse_qs(os.environ.get("QUERY_STRING", "")).items()}
     if _QUERY is None:
-        from urllib.parse import parse_qs
+        if _WAITER is None:
+            from voila.utils import get_query_string
 
-        if _preheat_mode():
-            if _WAITER is None:
-                from voila.utils import get_query_string
-
-                get_query_string()
-            else:
-                _WAITER.join()
+            get_query_string()
+        else:
+            _WAITER.join()
         _QUERY = {k: v[-1] for k, v in parse_qs(os.environ.get("QUERY_STRING", "")).items()}
     return dict(_QUERY)
 
