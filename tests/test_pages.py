@@ -204,3 +204,31 @@ def test_turns_use_the_kernel_loop_only_inside_a_kernel():
     worker.join()
     loop, call_soon = seen[0]
     assert loop is not None and call_soon is None  # a running loop alone is not a kernel
+
+
+def test_charts_become_widgets_without_the_renderers_dict_round_trip(monkeypatch):
+    import altair as alt
+
+    from liveops_nb import charts
+    from liveops_nb.ui.outputs import output_of
+
+    charts.enable("interactive")
+    chart = alt.Chart(pd.DataFrame({"x": [1, 2], "y": [3, 4]})).mark_line().encode(x="x", y="y")
+
+    def no_round_trip(*_a, **_k):
+        raise AssertionError("Chart.from_dict re-validates the whole spec: 0.5 s per picker change")
+
+    monkeypatch.setattr(alt.Chart, "from_dict", no_round_trip)
+    assert WIDGET_VIEW in output_of(chart)["data"]
+
+
+def test_switching_back_reuses_the_shown_outputs(tiny_dir):
+    from liveops_nb.ui.review_page import ReviewPage
+
+    page = ReviewPage("S1", str(tiny_dir), lang="en")
+    page.section("timeline")
+    first = page.outputs["timeline"].outputs
+    page.select("S2")
+    assert page.outputs["timeline"].outputs != first
+    page.select("S1")
+    assert page.outputs["timeline"].outputs == first  # the same chart widgets (model ids), nothing new made

@@ -41,7 +41,7 @@ from ..review import SECTIONS, build, section  # noqa: E402
 from .app import (DatasetMemo, friendly_error, listen_for_request, load_dataset, log, page_query,  # noqa: E402
                   preheating, share_chart_module)
 from .html import esc, note, page_style  # noqa: E402
-from .outputs import Turns, show, show_in  # noqa: E402
+from .outputs import Turns, outputs_of, show  # noqa: E402
 
 register({
     "review_title": ("下播复盘", "Session review"),
@@ -81,6 +81,7 @@ class ReviewPage:
         self.outputs: dict[str, Any] = {}
         self._header = None
         self._built: dict[tuple, tuple[Any, list]] = {}
+        self._shown: dict[tuple, tuple] = {}  # the outputs of each shown (section, session, ...): reused
         self._turns = Turns()
         self.session_id: str | None = None
         static = mode == "static"
@@ -115,6 +116,7 @@ class ReviewPage:
     def _open(self, data_dir: str, validate: bool) -> None:
         self.ds = DatasetMemo(load_dataset(data_dir, validate))
         self._built.clear()
+        self._shown.clear()
         # the picker shows GMV; a batch run (static) has no picker and skips that work
         self.sessions = None if self.mode == "static" else self.ds.sessions(lang=self.lang)
 
@@ -240,9 +242,12 @@ class ReviewPage:
         self.timings[name] = time.perf_counter() - started
         return items
 
+    def _key(self, name: str, session_id: str | None) -> tuple:
+        return (name, session_id, self.lang, self.basis, self.history_n)
+
     def _built_items(self, name: str, session_id: str) -> tuple[Any, list]:
         """Section data and displayable items for one session, built once per page and comparison basis."""
-        key = (name, session_id, self.lang, self.basis, self.history_n)
+        key = self._key(name, session_id)
         if key not in self._built:
             try:
                 data = build(name, self.ds, session_id, lang=self.lang, basis=self.basis, history_n=self.history_n)
@@ -252,6 +257,11 @@ class ReviewPage:
         return self._built[key]
 
     def _render(self, name: str) -> None:
-        show_in(self.outputs[name], self._items(name))
+        """Show section ``name`` of the current session; its outputs (and chart widgets) are made once."""
+        items = self._items(name)
+        key = self._key(name, self.session_id)
+        if key not in self._shown:
+            self._shown[key] = outputs_of(items)
+        self.outputs[name].outputs = self._shown[key]
 
 
