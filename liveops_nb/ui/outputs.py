@@ -18,6 +18,7 @@ area's content atomically (no flash of an empty area).
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import sys
 from typing import Any, Callable, Iterable
@@ -42,16 +43,12 @@ def output_of(item: Any) -> dict[str, Any]:
     return {"output_type": "display_data", "data": data, "metadata": metadata}
 
 
-_FORMATTER = None
-
-
+@functools.cache
 def _plain_formatter():
-    global _FORMATTER
-    if _FORMATTER is None:
-        from IPython.core.formatters import DisplayFormatter
+    """IPython's display formatter outside a kernel (plain Python, tests)."""
+    from IPython.core.formatters import DisplayFormatter
 
-        _FORMATTER = DisplayFormatter()
-    return _FORMATTER
+    return DisplayFormatter()
 
 
 def _chart_widget(item: Any) -> Any:
