@@ -216,16 +216,15 @@ class AbTestPage:
             return [note(vd.srm_text(a.srm, lang), "good" if a.srm.ok else "bad")]
         if name == "results" and not sum(a.srm.counts.values()):
             return [note(t("abtest_nothing_yet", lang), "na")]
+        unavailable = [note(f"{REGISTRY[k].label(lang)}: {t('not_available', lang)} — {vd.reason(e, lang)}", "na")
+                       for k, e in a.errors.items()]  # metrics that cannot be tested, and why
         if name == "results":
-            items = [note(f"{REGISTRY[k].label(lang)}: {t('not_available', lang)} — {vd.reason(e, lang)}", "na")
-                     for k, e in a.errors.items()]
-            return items + [x for k in a.metrics if k not in a.errors for x in vd.results_html(a, k, lang)]
+            return unavailable + [x for k in a.metrics if k not in a.errors for x in vd.results_html(a, k, lang)]
         if name == "verdict":
             return [note(v.text, v.kind) for v in vd.verdicts(a, lang)]
         ok = [c for c in a.comparisons if c.rel is not None]
-        if not ok and a.errors:
-            return [note(f"{REGISTRY[k].label(lang)}: {t('not_available', lang)} — {vd.reason(e, lang)}", "na")
-                    for k, e in a.errors.items()]
+        if not ok and unavailable:
+            return unavailable
         if not ok:
             return [note(t("abtest_nothing_yet", lang), "na")]
         if name == "forest":
