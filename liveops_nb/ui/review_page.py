@@ -90,14 +90,15 @@ class ReviewPage:
             share_chart_module()  # in Voila: the charts' JavaScript once per page, not once per chart
         try:
             self._open(data_dir, validate)
-            if preheating():  # nobody is waiting yet: do now what the request would otherwise wait for
+            heated = preheating()
+            if heated:  # nobody is waiting yet: do now what the request would otherwise wait for
                 listen_for_request()  # ... and stop warming up as soon as somebody is
                 try:
                     self._warm_up()
                 except Exception as err:  # noqa: BLE001 - warming is an optimisation; the page still works
                     log.warning("warm-up failed: %r", err)
             query = page_query()  # pre-heated Voila kernel: waits here for the request
-            if load_dataset(data_dir, validate) is not self.ds.dataset:  # the data changed meanwhile
+            if heated and load_dataset(data_dir, validate) is not self.ds.dataset:  # the data changed meanwhile
                 self._open(data_dir, validate)
         except Exception as err:
             if static:  # a batch run must fail loudly
