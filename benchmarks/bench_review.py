@@ -305,7 +305,7 @@ def bench_batch(data: Path, n_sessions: int, repeat: int, workers: list[int]) ->
         floors: dict[str, list[float]] = {}
         for name, source in (("empty notebook", ""), ("import liveops_nb", "import liveops_nb"),
                              ("import everything the review uses",
-                              "from liveops_nb.ui.review_page import ReviewPage\nReviewPage._import_all()")):
+                              "from liveops_nb.pages.review_page import ReviewPage\nReviewPage._import_all()")):
             nb = nbformat.v4.new_notebook()
             nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
             nb.cells = [nbformat.v4.new_code_cell(source)] if source else []

@@ -32,7 +32,7 @@ import pandas as pd
 
 from .config import resolve_data_dir
 from .errors import LiveOpsError
-from .fmt import fmt_value
+from .render.fmt import fmt_value
 
 DEFAULT_NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "01-session-review.ipynb"
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "nbconvert"

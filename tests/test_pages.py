@@ -12,7 +12,7 @@ def test_show_in_sets_outputs_without_capture():
     import ipywidgets as w
     from IPython.display import HTML
 
-    from liveops_nb.ui.outputs import show_in
+    from liveops_nb.pages.outputs import show_in
 
     out, button = w.Output(), w.Button(description="x")
     show_in(out, ["<b>a</b>", HTML("<i>b</i>"), button, pd.DataFrame({"x": [1]})])
@@ -28,7 +28,7 @@ def test_show_in_sets_outputs_without_capture():
 
 
 def test_output_of_rejects_objects_that_only_display_themselves():
-    from liveops_nb.ui.outputs import output_of
+    from liveops_nb.pages.outputs import output_of
 
     class SelfDisplaying:
         def _ipython_display_(self):
@@ -40,7 +40,7 @@ def test_output_of_rejects_objects_that_only_display_themselves():
 
 def test_review_page_interactive_sections_are_filled(tiny_dir):
     """Interactive sections hold their content in the Output state (also outside any kernel)."""
-    from liveops_nb.ui.review_page import ReviewPage
+    from liveops_nb.pages.review_page import ReviewPage
 
     page = ReviewPage("S1", str(tiny_dir), lang="en")
     for name in ("results", "funnel"):
@@ -54,7 +54,7 @@ def test_review_page_interactive_sections_are_filled(tiny_dir):
 
 # ---------------------------------------------------------------------- DatasetMemo
 def test_memo_answers_like_the_dataset_and_hands_out_copies(tiny_ds):
-    from liveops_nb.ui.app import DatasetMemo
+    from liveops_nb.pages.app import DatasetMemo
 
     memo = DatasetMemo(tiny_ds)
     pd.testing.assert_frame_equal(memo.frame("minute_stats", "S1"), tiny_ds.frame("minute_stats", "S1"))
@@ -65,7 +65,7 @@ def test_memo_answers_like_the_dataset_and_hands_out_copies(tiny_ds):
 
 
 def test_memo_preload_serves_each_session_from_the_whole_table(tiny_ds):
-    from liveops_nb.ui.app import DatasetMemo
+    from liveops_nb.pages.app import DatasetMemo
 
     memo = DatasetMemo(tiny_ds)
     assert memo.preload("minute_stats")
@@ -75,7 +75,7 @@ def test_memo_preload_serves_each_session_from_the_whole_table(tiny_ds):
 
 
 def test_memo_base_reuses_the_executed_quantities(tiny_ds):
-    from liveops_nb.ui.app import DatasetMemo
+    from liveops_nb.pages.app import DatasetMemo
 
     memo = DatasetMemo(tiny_ds)
     table, missing = memo.base(["S1"])
@@ -89,7 +89,7 @@ def test_memo_base_reuses_the_executed_quantities(tiny_ds):
 # ---------------------------------------------------------------------- URL query, pre-heating, data reload
 @pytest.fixture()
 def fresh_query(monkeypatch):
-    from liveops_nb.ui import app
+    from liveops_nb.pages import app
 
     monkeypatch.setattr(app, "_QUERY", None)
     monkeypatch.setattr(app, "_WAITER", None)
@@ -134,7 +134,7 @@ def test_preheating_only_in_a_preheated_voila_kernel(fresh_query, monkeypatch):
 def test_load_dataset_reopens_when_the_files_change(tiny_dir):
     import os
 
-    from liveops_nb.ui.app import load_dataset
+    from liveops_nb.pages.app import load_dataset
 
     first = load_dataset(tiny_dir)
     assert load_dataset(tiny_dir) is first
@@ -147,7 +147,7 @@ def test_load_dataset_reopens_when_the_files_change(tiny_dir):
 def test_chart_module_is_not_shared_outside_voila(monkeypatch):
     import altair as alt
 
-    from liveops_nb.ui.app import share_chart_module
+    from liveops_nb.pages.app import share_chart_module
 
     monkeypatch.delenv("VOILA_SERVER_URL", raising=False)
     before = alt.JupyterChart._esm
@@ -156,7 +156,7 @@ def test_chart_module_is_not_shared_outside_voila(monkeypatch):
 
 
 def test_turns_runs_all_steps_at_once_without_an_event_loop():
-    from liveops_nb.ui.outputs import Turns
+    from liveops_nb.pages.outputs import Turns
 
     done: list[int] = []
     Turns().run([lambda i=i: done.append(i) for i in range(3)])
@@ -164,7 +164,7 @@ def test_turns_runs_all_steps_at_once_without_an_event_loop():
 
 
 def test_turns_yields_between_steps_and_a_newer_run_cancels_the_older():
-    from liveops_nb.ui.outputs import Turns
+    from liveops_nb.pages.outputs import Turns
 
     done: list[str] = []
     later: list = []  # what the kernel's event loop would run on its next turns
@@ -191,7 +191,7 @@ def test_turns_yields_between_steps_and_a_newer_run_cancels_the_older():
 def test_turns_use_the_kernel_loop_only_inside_a_kernel():
     import asyncio
 
-    from liveops_nb.ui.outputs import _kernel_call_soon
+    from liveops_nb.pages.outputs import _kernel_call_soon
 
     import threading
 
@@ -210,7 +210,7 @@ def test_charts_become_widgets_without_the_renderers_dict_round_trip(monkeypatch
     import altair as alt
 
     from liveops_nb import charts
-    from liveops_nb.ui.outputs import output_of
+    from liveops_nb.pages.outputs import output_of
 
     charts.enable("interactive")
     chart = alt.Chart(pd.DataFrame({"x": [1, 2], "y": [3, 4]})).mark_line().encode(x="x", y="y")
@@ -223,7 +223,7 @@ def test_charts_become_widgets_without_the_renderers_dict_round_trip(monkeypatch
 
 
 def test_switching_back_reuses_the_shown_outputs(tiny_dir):
-    from liveops_nb.ui.review_page import ReviewPage
+    from liveops_nb.pages.review_page import ReviewPage
 
     page = ReviewPage("S1", str(tiny_dir), lang="en")
     page.section("timeline")

@@ -24,7 +24,7 @@ import pandas as pd
 from liveops_nb.abtest.analysis import Analysis
 from liveops_nb.abtest.verdict import verdicts
 from liveops_nb.errors import LiveOpsError
-from liveops_nb.i18n import Lang, register, t
+from liveops_nb.render.i18n import Lang, register, t
 from liveops_nb.metrics import REGISTRY
 from liveops_nb.schema import DEFAULT_TZ
 
@@ -257,7 +257,7 @@ class ArchiveBrowser:
         """Display the filters (interactive) -- variable, room, metric, decision."""
         from IPython.display import HTML, display
 
-        from liveops_nb.ui.html import page_style
+        from liveops_nb.render.html import page_style
 
         display(HTML(page_style()))
         if self.static:
@@ -303,7 +303,7 @@ class ArchiveBrowser:
     def _items(self) -> list:
         from IPython.display import HTML
 
-        from liveops_nb.ui.html import note, table
+        from liveops_nb.render.html import note, table
 
         df = self.frame()
         if df.empty:
@@ -313,6 +313,6 @@ class ArchiveBrowser:
                 HTML(table(shown)), HTML(download_link(df, self.lang))]
 
     def _show(self) -> None:
-        from liveops_nb.ui.outputs import show_in
+        from liveops_nb.pages.outputs import show_in
 
         show_in(self.out, self._items())

@@ -13,7 +13,7 @@ from typing import Literal, Optional
 
 from liveops_nb.abtest.analysis import Analysis, Comparison, SrmCheck
 from liveops_nb.abtest.data import Experiment
-from liveops_nb.i18n import Lang, register, t
+from liveops_nb.render.i18n import Lang, register, t
 from liveops_nb.metrics import REGISTRY
 
 register({
@@ -205,7 +205,7 @@ def _unit_word(unit: str, lang: Lang) -> str:
 
 def card_html(exp: Experiment, room_names: dict[str, str], lang: Lang = "zh") -> str:
     """The experiment card: hypothesis, unit, variable, dates, planned split, rooms, primary metric, status."""
-    from liveops_nb.ui.html import esc
+    from liveops_nb.render.html import esc
 
     rooms = "、".join(f"{room_names.get(r, r)}（{r}）" if lang == "zh" else f"{room_names.get(r, r)} ({r})"
                      for r in exp.room_ids) or t("abtest_all_rooms", lang)
@@ -226,7 +226,7 @@ def card_html(exp: Experiment, room_names: dict[str, str], lang: Lang = "zh") ->
 
 def fmt_abs(key: str, v: float, lang: Lang = "zh") -> str:
     """An absolute difference in the metric's unit: rates in percentage points, money with ¥."""
-    from liveops_nb.fmt import fmt_value
+    from liveops_nb.render.fmt import fmt_value
 
     if v is None or not math.isfinite(v):
         return "—"
@@ -243,8 +243,8 @@ def results_html(a: Analysis, key: str, lang: Lang = "zh") -> list[str]:
     """Results of one metric: a table with the control row and one row per treatment, plus method notes."""
     import pandas as pd
 
-    from liveops_nb.fmt import fmt_value
-    from liveops_nb.ui.html import esc, note, table
+    from liveops_nb.render.fmt import fmt_value
+    from liveops_nb.render.html import esc, note, table
 
     m = REGISTRY[key]
     comps = [c for c in a.comparisons if c.metric == key]
@@ -291,8 +291,8 @@ def results_html(a: Analysis, key: str, lang: Lang = "zh") -> list[str]:
 
 def planner_html(p, lang: Lang = "zh") -> str:
     """The power/MDE planner's sentence (an :class:`~liveops_nb.abtest.analysis.Plan`)."""
-    from liveops_nb.fmt import fmt_value
-    from liveops_nb.ui.html import note
+    from liveops_nb.render.fmt import fmt_value
+    from liveops_nb.render.html import note
 
     if p.error:
         return note(t("abtest_plan_error", lang, msg=p.error_zh if lang == "zh" and p.error_zh else p.error), "na")

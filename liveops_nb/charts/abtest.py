@@ -5,7 +5,7 @@ import altair as alt
 import pandas as pd
 
 from liveops_nb.charts.theme import BAD, GOOD, NEUTRAL, PALETTE
-from liveops_nb.i18n import Lang, register, t
+from liveops_nb.render.i18n import Lang, register, t
 
 register({
     "abtest_chart_forest": ("相对效果与区间", "Relative effect with interval"),

@@ -10,8 +10,8 @@ from typing import Sequence
 import altair as alt
 import pandas as pd
 
-from ..fmt import fmt_value, is_missing
-from ..i18n import Lang, register, t
+from ..render.fmt import fmt_value, is_missing
+from ..render.i18n import Lang, register, t
 from .theme import PALETTE
 
 WIDTH = 680

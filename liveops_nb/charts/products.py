@@ -4,7 +4,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ..i18n import Lang, register, t
+from ..render.i18n import Lang, register, t
 from ..metrics import REGISTRY
 from .theme import NEUTRAL, PALETTE
 

@@ -34,10 +34,10 @@ import numpy as np
 import pandas as pd
 
 from ..charts import audience as charts
-from ..fmt import fmt_value, is_missing
-from ..i18n import Lang, register, t
+from ..render.fmt import fmt_value, is_missing
+from ..render.i18n import Lang, register, t
 from ..metrics import REGISTRY
-from ..ui.html import note, table
+from ..render.html import note, table
 
 TITLE = ("观众", "Audience")
 NEW_DAYS = 14

@@ -33,9 +33,9 @@ import numpy as np
 import pandas as pd
 
 from ..config import load_benchmarks
-from ..fmt import fmt_value, is_missing
-from ..i18n import Lang, register, t
-from ..ui.html import note
+from ..render.fmt import fmt_value, is_missing
+from ..render.i18n import Lang, register, t
+from ..render.html import note
 from . import section
 from .products import HIGH_PRICE_QUANTILE, pitch_table, registry_ratio
 from .results import comparison_table, prior_sessions
@@ -83,7 +83,7 @@ def th(name: str) -> float:
 @dataclass(frozen=True)
 class Rule:
     """A diagnosis rule's display: sentence parts (zh, en) over the evidence; a part is shown only when
-    none of its fields is missing. ``units`` maps evidence keys to :func:`~liveops_nb.fmt.fmt_value` units."""
+    none of its fields is missing. ``units`` maps evidence keys to :func:`~liveops_nb.render.fmt.fmt_value` units."""
 
     code: str
     section: str

@@ -23,10 +23,10 @@ import pandas as pd
 
 from .. import derive
 from ..config import load_benchmarks
-from ..fmt import fmt_value, is_missing
-from ..i18n import Lang, register, t
+from ..render.fmt import fmt_value, is_missing
+from ..render.i18n import Lang, register, t
 from ..metrics import REGISTRY
-from ..ui.html import note, table
+from ..render.html import note, table
 
 TITLE = ("转化漏斗", "Conversion funnel")
 

@@ -28,10 +28,10 @@ import pandas as pd
 
 from ..charts import interaction as charts
 from ..comments import answer_delay_seconds, classify_comments, comment_summary, top_keywords_from_comments
-from ..fmt import fmt_value, is_missing
-from ..i18n import Lang, register, t
+from ..render.fmt import fmt_value, is_missing
+from ..render.i18n import Lang, register, t
 from ..metrics import REGISTRY
-from ..ui.html import note, table
+from ..render.html import note, table
 
 TITLE = ("互动与弹幕", "Interaction and comments")
 KPI_KEYS: tuple[str, ...] = ("interaction_rate", "valid_comment_ratio", "questions", "answer_coverage")

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..config import load_benchmarks
-from ..fmt import fmt_value, is_missing
-from ..i18n import Lang, register, t
+from ..render.fmt import fmt_value, is_missing
+from ..render.i18n import Lang, register, t
 from ..metrics import MAIN_KEYS, REGISTRY
-from ..ui.html import note, table
+from ..render.html import note, table
 from . import diagnosis
 from .results import Basis, comparison_table, prior_sessions, weakest
 

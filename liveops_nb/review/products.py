@@ -24,11 +24,11 @@ import numpy as np
 import pandas as pd
 
 from ..charts import products as charts
-from ..fmt import fmt_value, is_missing
-from ..i18n import Lang, register, t
+from ..render.fmt import fmt_value, is_missing
+from ..render.i18n import Lang, register, t
 from ..metrics import REGISTRY
 from ..schema import PRODUCT_STATS
-from ..ui.html import note, table
+from ..render.html import note, table
 
 TITLE = ("商品与讲解", "Products and pitches")
 ROLES: tuple[str, ...] = ("traffic_driver", "profit", "regular")

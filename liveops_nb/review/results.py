@@ -21,10 +21,10 @@ import numpy as np
 import pandas as pd
 
 from ..config import Benchmarks, load_benchmarks
-from ..fmt import fmt_delta, fmt_value, is_missing
-from ..i18n import Lang, register, t
+from ..render.fmt import fmt_delta, fmt_value, is_missing
+from ..render.i18n import Lang, register, t
 from ..metrics import MAIN_KEYS, REGISTRY
-from ..ui.html import esc, note
+from ..render.html import esc, note
 
 TITLE = ("阶段成果", "Results")
 

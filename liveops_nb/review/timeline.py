@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..i18n import Lang, register, t
-from ..ui.html import note, table
+from ..render.i18n import Lang, register, t
+from ..render.html import note, table
 
 TITLE = ("直播过程", "Broadcast timeline")
 

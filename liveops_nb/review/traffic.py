@@ -16,10 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..fmt import fmt_value, is_missing
-from ..i18n import Lang, register, t
+from ..render.fmt import fmt_value, is_missing
+from ..render.i18n import Lang, register, t
 from ..metrics import REGISTRY
-from ..ui.html import note, table
+from ..render.html import note, table
 
 TITLE = ("流量来源", "Traffic sources")
 GROUPS: tuple[str, ...] = ("organic", "paid", "private")

@@ -15,7 +15,7 @@ import pytest
 
 import liveops_nb
 from liveops_nb.abtest import archive as ar
-from liveops_nb.abtest.page import SECTIONS, AbTestPage
+from liveops_nb.pages.abtest_page import SECTIONS, AbTestPage
 
 from .test_data import tiny_experiment
 

@@ -106,7 +106,7 @@ def open_page(page, url: str, selector: str = CHART, timeout_ms: int = 120_000) 
     """Open a Voila page and wait for ``selector`` — once: a page that never finishes rendering fails the test.
 
     (Pages used to stall on an idle kernel about half the time when their areas were filled by
-    output capture; see ``liveops_nb/ui/outputs.py``. No reload hides that any more.)
+    output capture; see ``liveops_nb/pages/outputs.py``. No reload hides that any more.)
     """
     page.goto(url, wait_until="commit")
     page.wait_for_selector(selector, timeout=timeout_ms)

@@ -17,7 +17,7 @@ import pytest
 
 import liveops_nb
 from liveops_nb.charts import to_svg
-from liveops_nb.i18n import t
+from liveops_nb.render.i18n import t
 from liveops_nb.review import funnel
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

@@ -3,15 +3,15 @@
 In ``interactive`` mode (JupyterLab, Voila) every section lives in an
 ``ipywidgets.Output`` that is re-rendered in place when the session or
 comparison picker changes — no kernel restart; its content is set as widget
-state, never captured (:mod:`liveops_nb.ui.outputs` says why). In ``static`` mode (papermill
+state, never captured (:mod:`liveops_nb.pages.outputs` says why). In ``static`` mode (papermill
 batch) sections are displayed directly and charts become SVG, so the exported
 HTML opens with no network.
 
-Speed: the page asks the dataset through a :class:`~liveops_nb.ui.app.DatasetMemo`
+Speed: the page asks the dataset through a :class:`~liveops_nb.pages.app.DatasetMemo`
 (a session's minute table, KPIs, ... are computed once per page, whichever
 sections ask) and keeps every built section per session, so switching back is
 instant. In Voila the charts' JavaScript is loaded once per page
-(:func:`~liveops_nb.ui.app.share_chart_module`). Voila pre-heats a kernel for
+(:func:`~liveops_nb.pages.app.share_chart_module`). Voila pre-heats a kernel for
 this page (``voila.json``: the notebook runs before anyone asks); the constructor then does the heavy
 work before the request arrives — imports, the keyword dictionary, every
 session's KPIs, the minute table of all sessions and the latest session's nine
@@ -36,11 +36,11 @@ if "jsonschema" not in sys.modules:
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
 
 from .. import charts  # noqa: E402
-from ..i18n import Lang, check_lang, register, t  # noqa: E402
+from ..render.i18n import Lang, check_lang, register, t  # noqa: E402
 from ..review import SECTIONS, build, section  # noqa: E402
 from .app import (DatasetMemo, friendly_error, listen_for_request, load_dataset, log, page_query,  # noqa: E402
                   preheating, share_chart_module)
-from .html import esc, note, page_style  # noqa: E402
+from ..render.html import esc, note, page_style  # noqa: E402
 from .outputs import Turns, outputs_of, show  # noqa: E402
 
 register({

@@ -6,11 +6,11 @@ import html
 import pandas as pd
 from IPython.display import HTML, display
 
-from ..fmt import fmt_value
-from ..i18n import Lang, check_lang, register, t
+from ..render.fmt import fmt_value
+from ..render.i18n import Lang, check_lang, register, t
 from ..metrics import REGISTRY
 from .app import friendly_error, load_dataset
-from .html import note, page_style
+from ..render.html import note, page_style
 
 register({
     "landing_title": ("场次总览", "Sessions"),

@@ -23,11 +23,11 @@ from liveops_nb.abtest import verdict as vd
 from liveops_nb.abtest.archive import DECISIONS, archive_verdict
 from liveops_nb.charts import abtest as abcharts
 from liveops_nb.errors import LiveOpsError
-from liveops_nb.i18n import Lang, check_lang, register, t
+from liveops_nb.render.i18n import Lang, check_lang, register, t
 from liveops_nb.metrics import REGISTRY
-from liveops_nb.ui.app import friendly_error, load_dataset, page_query
-from liveops_nb.ui.html import esc, note, page_style, table
-from liveops_nb.ui.outputs import Turns, show, show_in
+from liveops_nb.pages.app import friendly_error, load_dataset, page_query
+from liveops_nb.render.html import esc, note, page_style, table
+from liveops_nb.pages.outputs import Turns, show, show_in
 
 SECTIONS = ("card", "srm", "results", "forest", "time", "breakdown", "planner", "verdict", "archive")
 
@@ -408,7 +408,7 @@ def forest_frame(a: an.Analysis, lang: Lang = "zh") -> pd.DataFrame:
 def breakdown_table(df: pd.DataFrame, exp: data.Experiment, key: str, by: str, lang: Lang = "zh",
                     alpha: float = 0.05) -> str:
     """HTML table of :func:`analysis.breakdown` rows (several treatments stacked)."""
-    from liveops_nb.fmt import fmt_value
+    from liveops_nb.render.fmt import fmt_value
 
     unit = REGISTRY[key].unit
     cols = [t(k, lang, level=vd.level_text(alpha)) for k in ("abtest_col_group", "abtest_col_treatment", "abtest_col_n",

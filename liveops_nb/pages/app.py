@@ -18,8 +18,8 @@ import pandas as pd
 
 from ..config import resolve_data_dir
 from ..errors import DataValidationError, LiveOpsError
-from ..i18n import Lang, register, t
-from .html import esc, note
+from ..render.i18n import Lang, register, t
+from ..render.html import esc, note
 
 LOG_PATH = Path(tempfile.gettempdir()) / "liveops-pages.log"
 log = logging.getLogger("liveops_nb.pages")

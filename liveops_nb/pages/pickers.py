@@ -5,8 +5,8 @@ from typing import Callable
 
 import pandas as pd
 
-from ..fmt import fmt_value
-from ..i18n import Lang, register, t
+from ..render.fmt import fmt_value
+from ..render.i18n import Lang, register, t
 
 register({
     "pick_room": ("直播间", "Room"),

@@ -1,0 +1,1 @@
+"""Pages: widgets and page controllers (landing, session review, A/B test) for JupyterLab, Voila and batch."""

@@ -1,1 +1,0 @@
-"""Display helpers: HTML snippets with one look, widgets and page controllers."""
