@@ -105,3 +105,7 @@ class UnknownMetricError(LiveOpsError, KeyError):
 
 class ConfigError(LiveOpsError):
     """A configuration file (benchmarks, targets, alert rules, mappings) is malformed."""
+
+
+class CommentInputError(LiveOpsError, ValueError):
+    """A comments frame or a comment-rule parameter is unusable (missing column, out-of-range window, ...)."""
