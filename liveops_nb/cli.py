@@ -16,13 +16,14 @@ from .errors import LiveOpsError
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from .demo import generate
+    from .demo import OutputExistsError, generate
 
-    out = Path(args.out)
-    if out.exists() and any(out.iterdir()) and not args.force:
-        print(f"{out} already holds data; use --force to replace it", file=sys.stderr)
+    try:
+        path = generate(Path(args.out), seed=args.seed, scale=args.scale, weeks=args.weeks, progress=True,
+                        overwrite=args.force)
+    except OutputExistsError:
+        print(f"{args.out} already holds data; use --force to replace it", file=sys.stderr)
         return 1
-    path = generate(out, seed=args.seed, scale=args.scale, weeks=args.weeks, progress=True, overwrite=args.force)
     print(f"demo dataset written to {path}")
     return 0
 
@@ -72,7 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="generate the synthetic demo dataset")
     d.add_argument("--out", default="data/demo", help="output folder (default data/demo)")
     d.add_argument("--seed", type=int, default=7, help="random seed; the same seed gives the same data")
-    d.add_argument("--scale", type=float, default=1.0, help="multiplies viewers per session (about 20 gives ~10M events)")
+    d.add_argument("--scale", type=float, default=1.0,
+                   help="multiplies viewers per session (about 20 gives ~10M events)")
     d.add_argument("--weeks", type=int, default=8, help="number of weeks (at least 8 for the planted phenomena)")
     d.add_argument("--force", action="store_true", help="replace an existing folder")
     d.set_defaults(func=_demo)

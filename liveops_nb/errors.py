@@ -7,6 +7,7 @@ reads the message) and code (which reads the fields).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Sequence
 
 
@@ -109,3 +110,16 @@ class ConfigError(LiveOpsError):
 
 class CommentInputError(LiveOpsError, ValueError):
     """A comments frame or a comment-rule parameter is unusable (missing column, out-of-range window, ...)."""
+
+
+class OutputExistsError(LiveOpsError, FileExistsError):
+    """The output folder exists and is not empty."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(f"output folder '{path}' exists and is not empty; pass overwrite=True to replace it "
+                         f"or choose another folder.")
+
+
+class DemoParameterError(LiveOpsError, ValueError):
+    """A bad argument to the demo generator (negative seed, non-positive scale, weeks < 1)."""

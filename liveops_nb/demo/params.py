@@ -1,0 +1,96 @@
+"""Constants and behaviour parameters of the demo generator.
+
+Rooms, channels, event-type codes, product roles, the behaviour parameters of
+the simulation and the planted phenomena / experiment specifications. Changing
+any parameter changes the data for every seed.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from ..schema import EVENT_TYPES
+from . import text as txt
+
+__all__ = ["START_DATE", "ROOM_IDS", "CHANNELS", "CHANNEL_GROUP", "EXPERIMENT_SPECS"]
+
+START_DATE = date(2026, 9, 7)  # a Monday
+ROOM_IDS = tuple(r[0] for r in txt.ROOMS)
+
+# Douyin channel names (METRICS.md). Used for all rooms, including the Kuaishou one.
+CHANNELS: tuple[str, ...] = (
+    "直播推荐", "短视频引流", "关注", "搜索", "个人主页&店铺&橱窗", "商城推荐",
+    "千川", "品牌广告", "随心推", "社群",
+)
+CHANNEL_GROUP: dict[str, str] = {c: "organic" for c in CHANNELS}
+CHANNEL_GROUP.update({"千川": "paid", "品牌广告": "paid", "随心推": "paid", "社群": "private"})
+CH_INDEX = {c: i for i, c in enumerate(CHANNELS)}
+PAID = np.array([CHANNEL_GROUP[c] == "paid" for c in CHANNELS])
+
+# event type codes (index into schema.EVENT_TYPES)
+_E = {e: i for i, e in enumerate(EVENT_TYPES)}
+IMP, ENTER, EXIT = _E["impression"], _E["enter"], _E["exit"]
+COMMENT, LIKE, SHARE, FOLLOW = _E["comment"], _E["like"], _E["share"], _E["follow"]
+PIMP, PCLICK, CART, ORDER = _E["product_impression"], _E["product_click"], _E["cart"], _E["order"]
+
+ROLES = ("traffic_driver", "profit", "regular")
+TD, PF, RG = 0, 1, 2
+STATUSES = ("paid", "refunded", "partially_refunded")
+
+MS = 1000
+MIN_MS = 60_000
+DAY_MS = 86_400_000
+
+
+# ----------------------------------------------------------------- parameters
+# Behaviour parameters. Changing any of them changes the data for every seed.
+ROOM_BASE_UV = (150.0, 180.0, 115.0)        # expected viewers (UV) of a session at scale 1
+SLOT_FACTOR = (0.75, 1.25)                  # afternoon, evening
+WEEKDAY_FACTOR = (0.92, 0.95, 0.97, 1.00, 1.06, 1.12, 1.08)
+WEEKLY_GROWTH = 0.035                       # +3.5 % expected UV per week
+POOL_PER_ROOM = 20_000                      # viewer pool per room at scale 1
+SHARED_SHARE = 0.06                         # share of viewers also in a second room
+# impression share of the "open" channels (关注 only for followers, 社群 only for private domain)
+BASE_MIX = {"直播推荐": 0.34, "短视频引流": 0.14, "搜索": 0.05, "个人主页&店铺&橱窗": 0.04,
+            "商城推荐": 0.09, "千川": 0.17, "品牌广告": 0.04, "随心推": 0.07}
+FOLLOW_CHANNEL_SHARE = 0.40                 # a follower's impression comes from 关注
+PRIVATE_CHANNEL_SHARE = 0.30                # a private-domain member's impression comes from 社群
+P_ENTER = {"直播推荐": 0.22, "短视频引流": 0.30, "关注": 0.55, "搜索": 0.45, "个人主页&店铺&橱窗": 0.40,
+           "商城推荐": 0.20, "千川": 0.25, "品牌广告": 0.15, "随心推": 0.25, "社群": 0.50}
+ENTER_MEAN = 0.30                           # overall impression→enter, to size impressions
+WATCH_MEDIAN_S = (150.0, 130.0, 170.0)      # lognormal median watch time per room
+WATCH_SIGMA = 1.15
+P_REENTER = (0.16, 0.30)                    # non-follower, follower
+LIKE_RATE, COMMENT_RATE, SHARE_RATE = 0.09, 0.04, 0.006   # per watched minute
+P_FOLLOW = 0.07
+CLICK_RATE = (0.32, 0.16, 0.20)             # per product impression, by role
+BUY_RATE = (0.32, 0.22, 0.18)               # P(order | clicked) per person, by room
+TIER_BUY = (0.85, 1.05, 1.35, 1.70)
+BUY_ROLE_WEIGHT = (1.5, 0.7, 1.0)           # which clicked product a buyer buys
+REFUND_RATE = (0.060, 0.055, 0.080)         # share of orders refunded, by room
+REFUND_RATE_RISE = 0.24                     # R02 in the refund-rise weeks
+COMMENT_KIND_P = (0.28, 0.38, 0.10, 0.24)   # question, remark, spam, emoji
+PAID_ROI = (1.6, 3.6)                       # per-session paid ROI drawn uniformly
+
+# planted phenomena (days are 0-based offsets from START_DATE)
+OUTAGE: dict[str, Any] = dict(room=2, day=4 * 7 + 2, slot=1, minutes=8)      # R03, week 5 Wednesday evening
+MISTIMED: dict[str, Any] = dict(room=1, day=5 * 7 + 3, slot=1)  # R02, week 6 Thursday evening
+REFUND_RISE: dict[str, Any] = dict(room=1, first_week=6)        # R02 from week 6 on
+DORMANT: dict[str, Any] = dict(room=0, cohort_weeks=(1, 2), last_active_week=3, share=0.40)
+EXPERIMENT_SPECS: dict[str, dict[str, Any]] = {
+    "EXP-SCRIPT": dict(room=1, weeks=(3, 6), unit="session", variable="script",
+                       variants=("A", "B"), control="A", split="A:0.5,B:0.5",
+                       primary_metric="click_to_order_rate",
+                       effect={"A": 1.0, "B": 1.20}, lever="P(order | product click) per person"),
+    "EXP-COUPON": dict(room=0, weeks=(4, 7), unit="viewer", variable="coupon",
+                       variants=("list", "grid"), control="list", split="list:0.5,grid:0.5",
+                       primary_metric="view_to_order_rate",
+                       effect={"list": 1.0, "grid": 1.15}, lever="P(order) of each viewer"),
+    "EXP-CREATIVE": dict(room=2, weeks=(2, 5), unit="viewer", variable="creative",
+                         variants=("15s", "30s", "60s"), control="15s",
+                         split="15s:0.3333,30s:0.3333,60s:0.3334",
+                         primary_metric="impression_to_view_rate",
+                         effect={"15s": 1.0, "30s": 1.10, "60s": 1.00}, lever="P(enter | impression)"),
+}
