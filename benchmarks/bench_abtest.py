@@ -15,10 +15,10 @@ needed columns, and from frames already in memory.
 Both give the same sums (asserted). The operating system's file cache is warm for both
 (one untimed warm-up); median of ``--repeat`` runs, wall and process CPU seconds.
 
-Usage::
+Usage (from the repository root)::
 
-    .venv/bin/python benchmarks/bench_abtest.py                # scale 20 (~9.9 M events)
-    .venv/bin/python benchmarks/bench_abtest.py --scale 1 --repeat 3 --no-write
+    .venv/bin/python -m benchmarks.bench_abtest                # scale 20 (~9.9 M events)
+    .venv/bin/python -m benchmarks.bench_abtest --scale 1 --repeat 3 --no-write
 
 Data: ``benchmarks/data/scale-S`` (git-ignored), generated with
 ``liveops_nb.demo.generate(out, seed=7, scale=S)`` when absent. Results:
@@ -27,58 +27,19 @@ Data: ``benchmarks/data/scale-S`` (git-ignored), generated with
 from __future__ import annotations
 
 import argparse
-import gc
-import os
-import platform
-import resource
-import statistics
-import sys
-import time
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
 import liveops_nb
+from devtools.bench import Timing, demo_data, load_text, machine, measure, no_setup, write_results
 from liveops_nb.abtest import data
 
-HERE = Path(__file__).resolve().parent
-RESULTS = HERE / "results" / "abtest.md"
 TASKS = (("EXP-CREATIVE", "impression_to_view_rate", "enter", "impression"),
          ("EXP-COUPON", "view_to_order_rate", "order", "enter"))
 SUMS = ["n", "sum", "sum_squares", "denominator_sum", "denominator_sum_squares", "main_denominator_sum_product"]
-
-
-def dataset(scale: float) -> Path:
-    out = HERE / "data" / f"scale-{scale:g}"
-    if not (out / "planted.json").exists():
-        from liveops_nb.demo import generate
-
-        print(f"generating {out} ...", flush=True)
-        generate(out, seed=7, scale=scale, progress=True, overwrite=True)
-    return out
-
-
-def _cpu() -> float:
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
-
-
-def measure(run: Callable[[object], object], setup: Callable[[], object], repeat: int) -> tuple[list[float], list[float]]:
-    """Wall and CPU seconds of ``run(setup())``, ``repeat`` times after one untimed warm-up."""
-    walls, cpus = [], []
-    for i in range(repeat + 1):
-        arg = setup()
-        gc.collect()
-        c0, w0 = _cpu(), time.perf_counter()
-        run(arg)
-        w, c = time.perf_counter() - w0, _cpu() - c0
-        if i:
-            walls.append(w)
-            cpus.append(c)
-    return walls, cpus
 
 
 # ---------------------------------------------------------------------- the pandas reference
@@ -123,16 +84,17 @@ def engine_sums(ds, eid: str, key: str) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------- run
-def machine() -> list[tuple[str, str]]:
-    import duckdb
-    import ibis
-
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
-                if ln.startswith("model name")), platform.processor())
-    return [("nproc", str(os.cpu_count())), ("memory", f"{mem:.1f} GiB"), ("cpu", cpu), ("os", platform.platform()),
-            ("python", platform.python_version()), ("pandas", pd.__version__), ("duckdb", duckdb.__version__),
-            ("ibis", ibis.__version__), ("load average (1/5/15 min) at start", " / ".join(f"{x:.2f}" for x in os.getloadavg()))]
+def time_task(folder: Path, frames: dict[str, pd.DataFrame], task: tuple[str, str, str, str],
+              repeat: int) -> dict[str, Timing]:
+    """Engine and the three pandas variants on one task, each timed in turn (not interleaved)."""
+    eid, key, num, den = task
+    variants = {
+        "engine": (lambda ds: engine_sums(ds, eid, key), lambda: liveops_nb.open(folder, validate=False)),
+        "pandas, whole tables": (lambda _: pandas_sums(read_frames(folder, True), eid, num, den), no_setup),
+        "pandas, needed columns": (lambda _: pandas_sums(read_frames(folder), eid, num, den), no_setup),
+        "pandas, frames in memory": (lambda f: pandas_sums(f, eid, num, den), lambda: frames),
+    }
+    return {name: measure({name: run}, repeat)[name] for name, run in variants.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -141,35 +103,28 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--no-write", action="store_true", help="print only, do not write the results file")
     args = ap.parse_args(argv)
-    info = machine()
-    folder = dataset(args.scale)
+    info = machine(["pandas", "duckdb", "ibis"])
+    info["load average (1/5/15 min) at start"] = load_text()
+    folder = demo_data(args.scale)
     n_ev = pq.ParquetFile(folder / "events.parquet").metadata.num_rows
     print(f"scale {args.scale:g}: {n_ev:,} events", flush=True)
     frames = read_frames(folder)
     rows, runs = [], []
-    for eid, key, num, den in TASKS:
+    for task in TASKS:
+        eid, key, num, den = task
         eng = engine_sums(liveops_nb.open(folder, validate=False), eid, key)
         pan = pandas_sums(frames, eid, num, den)
         assert list(eng.index) == list(pan.index) and np.allclose(eng[SUMS].to_numpy(float), pan[SUMS].to_numpy(float),
                                                                    rtol=1e-12), f"{eid}: engine and pandas differ"
-        fresh = lambda: liveops_nb.open(folder, validate=False)  # noqa: E731
-        t_eng = measure(lambda ds: engine_sums(ds, eid, key), fresh, args.repeat)
-        t_full = measure(lambda _: pandas_sums(read_frames(folder, True), eid, num, den), lambda: None, args.repeat)
-        t_pan = measure(lambda _: pandas_sums(read_frames(folder), eid, num, den), lambda: None, args.repeat)
-        t_mem = measure(lambda f: pandas_sums(f, eid, num, den), lambda: frames, args.repeat)
-        timings = {"engine": t_eng, "pandas, whole tables": t_full, "pandas, needed columns": t_pan,
-                   "pandas, frames in memory": t_mem}
-        med = {k: (statistics.median(w), statistics.median(c)) for k, (w, c) in timings.items()}
-        arms, units = len(eng), int(eng.n.sum())
-        rows.append((eid, key, arms, units, med))
-        runs.append((eid, {k: v[0] for k, v in timings.items()}))
+        timings = time_task(folder, frames, task, args.repeat)
+        med = {k: (t.median_wall, t.median_cpu) for k, t in timings.items()}
+        rows.append((eid, key, len(eng), int(eng.n.sum()), med))
+        runs.append((eid, {k: t.wall for k, t in timings.items()}))
         print(f"  {eid} {key}: " + ", ".join(f"{k} {w:.3f} s" for k, (w, _) in med.items()), flush=True)
-    info.append(("load average at end", " / ".join(f"{x:.2f}" for x in os.getloadavg())))
+    info["load average at end"] = load_text()
     text = report(info, args, n_ev, rows, runs)
     if not args.no_write:
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(text, encoding="utf-8")
-        print(f"wrote {RESULTS}")
+        write_results("abtest.md", text)
     return 0
 
 
@@ -179,7 +134,7 @@ def report(info, args, n_ev, rows, runs) -> str:
            "of a viewer-level test, `liveops_nb.abtest.data.sufficient_stats` (Ibis on DuckDB, fresh dataset,",
            "reading Parquet) against the same sums in plain pandas (read Parquet, group per viewer, then per arm).",
            "Targets: ≥ 10× faster than pandas and < 1 s.", "", "## Machine", "", "| | |", "|---|---|"]
-    out += [f"| {k} | {v} |" for k, v in info]
+    out += [f"| {k} | {v} |" for k, v in info.items()]
     out += ["", f"Scale {args.scale:g} of the demo (seed 7): {n_ev:,} events. Median of {args.repeat} runs after one",
             "warm-up; wall-clock seconds, process CPU seconds (all threads) in brackets.", "", "## Figures", "",
             "| experiment | metric | arms | units | engine | pandas: read whole tables + compute | "
@@ -189,7 +144,7 @@ def report(info, args, n_ev, rows, runs) -> str:
         cells = [f"{w:.2f} s ({c:.2f}), {w / ew:.1f}×" for k, (w, c) in med.items() if k != "engine"]
         out.append(f"| {eid} | {key} | {arms} | {units:,} | {ew:.3f} s ({ec:.2f}) | " + " | ".join(cells) + " |")
     out += ["", "Speed-up = pandas wall time / engine wall time. Targets (≥ 10× and engine < 1 s):", ""]
-    for eid, key, arms, units, med in rows:
+    for eid, _key, _arms, _units, med in rows:
         ew = med["engine"][0]
         met = [k for k, (w, _) in med.items() if k != "engine" and w / ew >= 10]
         out.append(f"- {eid}: engine {'<' if ew < 1 else '≥'} 1 s; ≥ 10× against "

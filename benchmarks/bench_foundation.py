@@ -13,10 +13,10 @@ is warm for both (one untimed warm-up run each). Wall time and process CPU time
 (all threads) are recorded; the figure used is the median of ``--repeat`` runs.
 At default scale the script first asserts that both give the same numbers.
 
-Usage::
+Usage (from the repository root)::
 
-    .venv/bin/python benchmarks/bench_foundation.py                 # scales 1 and 20 (~10 M events)
-    .venv/bin/python benchmarks/bench_foundation.py --scales 1 --repeat 3 --no-write
+    .venv/bin/python -m benchmarks.bench_foundation                 # scales 1 and 20 (~10 M events)
+    .venv/bin/python -m benchmarks.bench_foundation --scales 1 --repeat 3 --no-write
 
 Data are generated once into ``benchmarks/data/scale-S`` (git-ignored) with
 ``liveops_nb.demo.generate(out, seed=7, scale=S)``; existing folders are reused.
@@ -25,46 +25,26 @@ Results go to ``benchmarks/results/foundation.md``.
 from __future__ import annotations
 
 import argparse
-import gc
+import json
 import os
-import platform
-import resource
-import statistics
-import sys
+import subprocess
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
-import pandas as pd
 import pyarrow.parquet as pq
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-import pandas_reference as ref  # noqa: E402
+import liveops_nb
+from benchmarks import pandas_reference as ref
+from devtools import ROOT
+from devtools.bench import Timing, demo_data, load_text, machine, measure, no_setup, write_results
+from liveops_nb.metrics import MAIN_KEYS, REGISTRY
 
-import liveops_nb  # noqa: E402
-from liveops_nb.metrics import MAIN_KEYS, REGISTRY  # noqa: E402
-
-DATA = HERE / "data"
-RESULTS = HERE / "results" / "foundation.md"
-SEED = 7
 TEN_MILLION_SCALE = 20  # 9.9 M events with seed 7 (docs/demo-data.md; scale 1 gives ~0.49 M)
 
 
 # ---------------------------------------------------------------------- data
-def dataset(scale: float) -> Path:
-    """The demo dataset at ``scale`` in benchmarks/data/scale-S, generated if absent."""
-    out = DATA / f"scale-{scale:g}"
-    if not (out / "planted.json").exists():
-        from liveops_nb.demo import generate
-
-        print(f"generating {out} ...", flush=True)
-        generate(out, seed=SEED, scale=scale, progress=True, overwrite=True)
-    return out
-
-
 def largest_session(folder: Path) -> tuple[str, int]:
     """The session with the most events (ties: smallest id) and its event count."""
     counts = pq.read_table(folder / "events.parquet", columns=["session_id"]).column(0).to_pandas().value_counts()
@@ -76,56 +56,7 @@ def n_events(folder: Path) -> int:
     return pq.ParquetFile(folder / "events.parquet").metadata.num_rows
 
 
-# ---------------------------------------------------------------------- timing
-@dataclass
-class Timing:
-    """Wall and CPU seconds of repeated runs."""
-
-    wall: list[float] = field(default_factory=list)
-    cpu: list[float] = field(default_factory=list)
-
-    @property
-    def median_wall(self) -> float:
-        return statistics.median(self.wall)
-
-    @property
-    def median_cpu(self) -> float:
-        return statistics.median(self.cpu)
-
-    @property
-    def min_wall(self) -> float:
-        return min(self.wall)
-
-
-def _cpu() -> float:
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
-
-
-def measure(runs: dict[str, tuple[Callable[[object], object], Callable[[], object]]], repeat: int) -> dict[str, Timing]:
-    """Time every ``run(setup())`` of ``runs`` ``repeat`` times, interleaved, after one untimed warm-up round.
-
-    Interleaving (engine, pandas, engine, pandas, ...) exposes both sides to the
-    same moments of a shared machine's load; setup is not timed.
-    """
-    out = {name: Timing() for name in runs}
-    for i in range(repeat + 1):
-        for name, (run, setup) in runs.items():
-            arg = setup()
-            gc.collect()
-            c0, w0 = _cpu(), time.perf_counter()
-            run(arg)
-            w, c = time.perf_counter() - w0, _cpu() - c0
-            if i:  # round 0 is the warm-up
-                out[name].wall.append(w)
-                out[name].cpu.append(c)
-    return out
-
-
-def _none() -> None:
-    return None
-
-
+# ---------------------------------------------------------------------- a fresh dataset
 def fresh(folder: Path, threads: int | None = None):
     """A newly opened dataset: nothing computed or cached yet (validation is timed separately).
 
@@ -139,7 +70,10 @@ def fresh(folder: Path, threads: int | None = None):
 
 # ---------------------------------------------------------------------- agreement
 def check_agreement(folder: Path, session_ids: list[str]) -> None:
-    """Assert the engine and the pandas reference give the same numbers (all sessions, main KPIs; some sessions, all KPIs)."""
+    """Assert the engine and the pandas reference give the same numbers.
+
+    All sessions × main KPIs, and every KPI of ``session_ids``.
+    """
     ds = liveops_nb.open(folder)
     eng = ds.sessions().set_index("session_id")[list(MAIN_KEYS)].sort_index()
     pan = ref.sessions_kpis(folder).set_index("session_id")[list(MAIN_KEYS)].sort_index()
@@ -160,8 +94,6 @@ def _assert_close(a: np.ndarray, b: np.ndarray, keys: list[str], what: str) -> N
 
 def check_sessions(folder: Path) -> list[str]:
     """Sessions whose every KPI is compared: the largest, the first, the last and the planted ones."""
-    import json
-
     ds = liveops_nb.open(folder, validate=False)
     ids = [largest_session(folder)[0], ds.session_info.session_id.iloc[0], ds.session_info.session_id.iloc[-1]]
     planted = json.loads((folder / "planted.json").read_text(encoding="utf-8"))
@@ -192,7 +124,7 @@ class ScaleResult:
 
 
 def bench_scale(scale: float, repeat: int) -> ScaleResult:
-    folder = dataset(scale)
+    folder = demo_data(scale)
     sid, n_big = largest_session(folder)
     print(f"scale {scale:g}: {n_events(folder):,} events; largest session {sid} ({n_big:,} events)", flush=True)
     w0 = time.perf_counter()
@@ -200,15 +132,15 @@ def bench_scale(scale: float, repeat: int) -> ScaleResult:
     open_validate = time.perf_counter() - w0
     timings = measure({
         "engine sessions()": (lambda d: d.sessions(), lambda: fresh(folder)),
-        "pandas sessions()": (lambda _: ref.sessions_kpis(folder), _none),
+        "pandas sessions()": (lambda _: ref.sessions_kpis(folder), no_setup),
         "engine sessions() 1 thread": (lambda d: d.sessions(), lambda: fresh(folder, threads=1)),
     }, repeat)
     warm = fresh(folder)
     warm.session_kpis(sid)
     timings.update(measure({
         "engine session_kpis()": (lambda d: d.session_kpis(sid), lambda: fresh(folder)),
-        "pandas session_kpis()": (lambda _: ref.session_kpis(folder, sid), _none),
-        "engine session_kpis() again": (lambda _: warm.session_kpis(sid), _none),
+        "pandas session_kpis()": (lambda _: ref.session_kpis(folder, sid), no_setup),
+        "engine session_kpis() again": (lambda _: warm.session_kpis(sid), no_setup),
     }, repeat))
     for k, t in timings.items():
         print(f"  {k:30s} wall {t.median_wall:7.2f} s   cpu {t.median_cpu:7.2f} s   (runs: "
@@ -217,25 +149,15 @@ def bench_scale(scale: float, repeat: int) -> ScaleResult:
 
 
 # ---------------------------------------------------------------------- report
-def machine() -> dict[str, str]:
-    import duckdb
-    import ibis
-
-    model = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
-                  if ln.startswith("model name")), platform.processor() or "unknown")
-    mem = next((int(ln.split()[1]) for ln in Path("/proc/meminfo").read_text().splitlines()
-                if ln.startswith("MemTotal")), 0)
-    import subprocess
-
+def commit() -> str:
+    """The commit measured, and whether the engine or benchmark files differ from it."""
     def git(*args: str) -> str:
-        return subprocess.run(["git", "-C", str(HERE.parent), *args], capture_output=True, text=True).stdout.strip()
+        return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True).stdout.strip()
 
     changed = git("status", "--porcelain", "--", "liveops_nb/dataset.py", "liveops_nb/derive.py",
                   "benchmarks/bench_foundation.py", "benchmarks/pandas_reference.py")
-    commit = (git("rev-parse", "--short", "HEAD") or "unknown") + (" (engine/benchmark files modified)" if changed else "")
-    return {"commit": commit, "nproc": str(len(os.sched_getaffinity(0))), "memory": f"{mem / 1024 ** 2:.1f} GiB", "cpu": model,
-            "os": platform.platform(), "python": platform.python_version(), "pandas": pd.__version__,
-            "pyarrow": __import__("pyarrow").__version__, "duckdb": duckdb.__version__, "ibis": ibis.__version__}
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    return head + (" (engine/benchmark files modified)" if changed else "")
 
 
 def report(results: list[ScaleResult], info: dict[str, str], load: tuple[tuple[float, ...], tuple[float, ...]],
@@ -244,12 +166,13 @@ def report(results: list[ScaleResult], info: dict[str, str], load: tuple[tuple[f
              "Generated by `benchmarks/bench_foundation.py` (see `benchmarks/README.md` for the method).", "",
              "## Machine", "", "| | |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in info.items()]
-    lines += [f"| load average (1/5/15 min) at start | {' / '.join(f'{x:.2f}' for x in load[0])} |",
-              f"| load average at end | {' / '.join(f'{x:.2f}' for x in load[1])} |", "",
+    lines += [f"| load average (1/5/15 min) at start | {load_text(load[0])} |",
+              f"| load average at end | {load_text(load[1])} |", "",
               f"Median of {repeat} runs after one warm-up round, engine and pandas runs interleaved; wall-clock "
               "seconds, with the fastest run and the median process CPU seconds (all threads) in brackets.",
               "", "## Figures", "",
-              "| scale | events | task | engine | plain pandas | speed-up (median wall time) |", "|---|---|---|---|---|---|"]
+              "| scale | events | task | engine | plain pandas | speed-up (median wall time) |",
+              "|---|---|---|---|---|---|"]
     for r in results:
         for task in ("sessions()", "session_kpis()"):
             e, p = r.timings[f"engine {task}"], r.timings[f"pandas {task}"]
@@ -283,15 +206,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-write", action="store_true", help="print only, do not write results/foundation.md")
     args = ap.parse_args(argv)
     load0 = os.getloadavg()
-    default = dataset(1)
+    default = demo_data(1)
     check_agreement(default, check_sessions(default))
     print("engine and pandas reference agree at default scale", flush=True)
     results = [bench_scale(s, args.repeat) for s in args.scales]
-    text = report(results, machine(), (load0, os.getloadavg()), args.repeat)
+    info = {"commit": commit(), **machine(["pandas", "pyarrow", "duckdb", "ibis"])}
+    text = report(results, info, (load0, os.getloadavg()), args.repeat)
     if not args.no_write:
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(text, encoding="utf-8")
-        print(f"wrote {RESULTS}")
+        write_results("foundation.md", text)
     else:
         print(text)
     return 0

@@ -21,11 +21,11 @@ Three measurements on the demo dataset (``liveops demo``, seed 7):
     executing an empty notebook, and a notebook whose only cell is
     ``import liveops_nb`` (kernel start + package import).
 
-Usage::
+Usage (from the repository root)::
 
-    .venv/bin/python benchmarks/bench_review.py                    # all, writes results/review.md
-    .venv/bin/python benchmarks/bench_review.py --only batch --no-write
-    .venv/bin/python benchmarks/bench_review.py --repeat 5 --settle 30
+    .venv/bin/python -m benchmarks.bench_review                    # all, writes results/review.md
+    .venv/bin/python -m benchmarks.bench_review --only batch --no-write
+    .venv/bin/python -m benchmarks.bench_review --repeat 5 --settle 30
 
 Requires Debian's chromium (``make system-deps``) and Playwright (test extras).
 """
@@ -34,81 +34,36 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "benchmarks" / "results" / "review.md"
+from devtools import ROOT
+from devtools.bench import demo_data, machine, write_results
+from devtools.browser import CHART, chromium_version, launch, local_context
+from devtools.voila import start_voila, stop_voila
+
 REVIEW = "/voila/render/01-session-review.ipynb"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage"]
-CHART = ".vega-embed svg, .vega-embed canvas"
 CARD = ".lo-section-results .lo-card .val"
 LAST = ".lo-section-next_steps .jp-OutputArea-output"
 PER_OPENING_ARGS = ["--VoilaConfiguration.preheat_kernel=False", "--VoilaConfiguration.progressive_rendering=True"]
 TARGETS = {"cold": 5.0, "picker": 0.5, "batch_ratio": 1.5}
+STARTUP_S = 90  # seconds Voila may take to answer
+STOP_S = 20  # seconds Voila may take to exit when stopped
 
 
 # ---------------------------------------------------------------------- helpers
 def data_dir(arg: str) -> Path:
-    """The demo dataset: ``--data``, else tests/.cache/demo-seed7, else generated into benchmarks/data."""
+    """The demo dataset: ``--data``, else the tests' tests/.cache/demo-seed7, else benchmarks/data/scale-1."""
     if arg:
         return Path(arg).resolve()
     cached = ROOT / "tests" / ".cache" / "demo-seed7"
     if (cached / "planted.json").exists():
         return cached
-    out = ROOT / "benchmarks" / "data" / "demo-seed7"
-    if not (out / "planted.json").exists():
-        from liveops_nb.demo import generate
-
-        generate(out, seed=7)
-    return out
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_voila(data: Path, extra: list[str], log: Path) -> tuple[subprocess.Popen, str]:
-    """Voila as ``make voila`` starts it (cwd = repo root, so voila.json applies), on a free port."""
-    port = _free_port()
-    env = dict(os.environ, LIVEOPS_DATA=str(data), JUPYTER_PATH=str(ROOT / "share" / "jupyter"))
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "voila"), "notebooks/", f"--port={port}",
-                             "--no-browser", *extra], cwd=ROOT, env=env, stdout=log.open("w"),
-                            stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"voila exited with {proc.returncode}; see {log}")
-        try:
-            urllib.request.urlopen(url + "/", timeout=2)
-            return proc, url
-        except OSError:
-            time.sleep(0.3)
-    stop(proc)
-    raise RuntimeError("voila did not start within 90 s")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    return demo_data(1)
 
 
 def med(xs: list[float]) -> float:
@@ -122,10 +77,12 @@ def fmt(xs: list[float]) -> str:
 
 
 # ---------------------------------------------------------------------- (a) + (b): the browser
+EXTERNAL: list[str] = []  # every request that tried to leave 127.0.0.1
+
+
 def open_page(browser, url: str, timeout_s: float = 90) -> tuple[object, object, dict[str, float]]:
     """Open the review page in a fresh context; seconds from navigation to cards, first chart, last section."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    context.route("**/*", _local_only)  # like the browser tests: nothing may leave 127.0.0.1
+    context = local_context(browser, EXTERNAL)  # like the browser tests: nothing may leave 127.0.0.1
     page = context.new_page()
     page.set_default_timeout(timeout_s * 1000)
     t0 = time.perf_counter()
@@ -138,20 +95,6 @@ def open_page(browser, url: str, timeout_s: float = 90) -> tuple[object, object,
     page.wait_for_selector(LAST, state="attached")
     marks["complete"] = time.perf_counter() - t0
     return context, page, marks
-
-
-EXTERNAL: list[str] = []
-
-
-def _local_only(route) -> None:
-    from urllib.parse import urlparse
-
-    url = route.request.url
-    if url.startswith(("data:", "blob:")) or (urlparse(url).hostname or "") in ("127.0.0.1", "localhost"):
-        route.continue_()
-    else:
-        EXTERNAL.append(url)
-        route.abort()
 
 
 def change_session(page, index: int, timeout_s: float = 60) -> dict[str, float]:
@@ -198,13 +141,14 @@ class Server:
     def ensure(self) -> str:
         if self.proc is None or self.proc.poll() is not None:
             self.restarts += 1
-            self.proc, self.url = start_voila(self.data, self.extra, self.log.with_suffix(f".{self.restarts}.log"))
+            self.proc, self.url = start_voila(self.data, self.log.with_suffix(f".{self.restarts}.log"),
+                                              extra=self.extra, timeout=STARTUP_S)
             time.sleep(self.heat)  # let the pool heat
         return self.url
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
-            stop(self.proc)
+            stop_voila(self.proc, STOP_S)
 
 
 def timed_openings(browser, server: Server, path: str, n: int, pause: float, on_first=None) -> list[dict]:
@@ -229,8 +173,9 @@ def timed_openings(browser, server: Server, path: str, n: int, pause: float, on_
 
 def bench_browser(data: Path, repeat: int, settle: float, picks: int, log_dir: Path,
                   servers: tuple[str, ...] = ("preheat", "per_opening")) -> dict:
-    import liveops_nb
     from playwright.sync_api import sync_playwright
+
+    import liveops_nb
 
     ds = liveops_nb.open(data, validate=False)
     other = ds.session_info.session_id.iloc[len(ds.session_info) // 2]
@@ -248,7 +193,7 @@ def bench_browser(data: Path, repeat: int, settle: float, picks: int, log_dir: P
                     res.setdefault("picker_errors", []).append(f"{sid}: {type(err).__name__}")
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = launch(p)
         try:
             for key, extra in (("preheat", []), ("per_opening", PER_OPENING_ARGS)):
                 if key not in servers:
@@ -335,24 +280,6 @@ def bench_batch(data: Path, n_sessions: int, repeat: int, workers: list[int]) ->
 
 
 # ---------------------------------------------------------------------- report
-def machine() -> dict[str, str]:
-    import pandas as pd
-
-    model = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
-                  if ln.startswith("model name")), platform.processor() or "unknown")
-    mem = next((int(ln.split()[1]) / 2**20 for ln in Path("/proc/meminfo").read_text().splitlines()
-                if ln.startswith("MemTotal")), 0.0)
-    try:
-        chromium = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
-    except OSError:
-        chromium = "not installed"
-    import voila
-
-    return {"cpu": f"{model}, {os.cpu_count()} cores", "memory": f"{mem:.0f} GiB", "os": platform.platform(),
-            "python": platform.python_version(), "pandas": pd.__version__, "voila": voila.__version__,
-            "chromium": chromium}
-
-
 def report(res: dict, mach: dict, loads: tuple, args) -> str:
     lines = ["# Session review benchmark", "",
              f"`benchmarks/bench_review.py` ({time.strftime('%Y-%m-%d %H:%M')}), demo dataset seed 7 "
@@ -433,15 +360,13 @@ def main(argv: list[str] | None = None) -> None:
     if args.only in (None, "batch"):
         res["batch"] = bench_batch(data, args.sessions, args.repeat, [int(w) for w in args.workers.split(",")])
         print(json.dumps(res["batch"], indent=1, default=str), flush=True)
-    text = report(res, machine(), (loads0, os.getloadavg()), args)
+    info = {**machine(["pandas", "voila"]), "chromium": chromium_version()}
+    text = report(res, info, (loads0, os.getloadavg()), args)
     print(text)
     if args.json:
         Path(args.json).write_text(json.dumps(res, indent=1, default=str), encoding="utf-8")
     if not args.no_write:
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(text, encoding="utf-8")
-        print(f"wrote {RESULTS}")
-
+        write_results("review.md", text)
 
 
 if __name__ == "__main__":

@@ -2,10 +2,9 @@
 
 This is the computation an analyst would write by hand: read the Parquet files
 into pandas, then ``groupby`` / ``merge`` / ``shift`` / ``cumsum``. It follows the
-same definitions as the engine (``liveops_nb/derive.py``, ``docs`` and
-``/work/shared/METRICS.md``) but shares none of its code, except the comment
-quality rules, which are pandas already (:mod:`liveops_nb.comments`) and would
-be reused as they are. ``benchmarks/bench_foundation.py`` and
+same definitions as the engine (``liveops_nb/derive.py``, ``docs/metrics.md``)
+but shares none of its code, except the comment quality rules, which are pandas
+already (:mod:`liveops_nb.comments`) and would be reused as they are. ``benchmarks/bench_foundation.py`` and
 ``tests/test_benchmark_reference.py`` check that both give the same numbers.
 
 Definitions (viewer-level data):
@@ -32,7 +31,7 @@ import pandas as pd
 
 TZ = "Asia/Shanghai"
 REPURCHASE_DAYS = 90
-PAID_CHANNELS = {"千川", "品牌广告", "随心推", "其他投放"}  # METRICS.md, Douyin naming
+PAID_CHANNELS = {"千川", "品牌广告", "随心推", "其他投放"}  # Douyin naming, as in liveops_nb/derive.py
 
 EVENT_COLS = ["session_id", "user_id", "ts", "event_type", "channel"]
 ORDER_COLS = ["session_id", "user_id", "ts", "quantity", "amount", "refund_amount", "channel"]
@@ -110,10 +109,10 @@ def visit_table(events: pd.DataFrame, sessions: pd.DataFrame) -> pd.DataFrame:
 
 def online_peak_mean(visits: pd.DataFrame, sessions: pd.DataFrame) -> pd.DataFrame:
     """pcu / acu: max and mean over the session's minutes of viewers online (enter minute .. exit minute)."""
+    spans = sessions[["session_id", "start_time", "end_time"]].itertuples(index=False)
     grid = pd.concat([pd.DataFrame({"session_id": sid,
                                     "minute": pd.date_range(start.floor("min"), end.floor("min"), freq="min")})
-                      for sid, start, end in sessions[["session_id", "start_time", "end_time"]].itertuples(index=False)],
-                     ignore_index=True)
+                      for sid, start, end in spans], ignore_index=True)
     grid["minute"] = grid.minute.dt.tz_convert("UTC")
     ins = pd.DataFrame({"session_id": visits.session_id, "minute": visits.enter_ts.dt.floor("min"), "d": 1})
     outs = pd.DataFrame({"session_id": visits.session_id,

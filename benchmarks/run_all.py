@@ -1,15 +1,18 @@
-"""Run every benchmark in turn (``make bench``); each script writes its own results/*.md."""
+"""Run every benchmark in turn (``make bench``); each writes its own results/*.md.
+
+Run from the repository root: ``.venv/bin/python -m benchmarks.run_all [options passed to each]``.
+"""
 from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-SCRIPTS = ("bench_foundation.py", "bench_abtest.py", "bench_review.py")
+from devtools import ROOT
+
+MODULES = ("benchmarks.bench_foundation", "benchmarks.bench_abtest", "benchmarks.bench_review")
 
 if __name__ == "__main__":
-    failed = [s for s in SCRIPTS if subprocess.call([sys.executable, str(HERE / s), *sys.argv[1:]]) != 0]
+    failed = [m for m in MODULES if subprocess.call([sys.executable, "-m", m, *sys.argv[1:]], cwd=ROOT) != 0]
     if failed:
         print("benchmarks that failed:", ", ".join(failed), file=sys.stderr)
     sys.exit(1 if failed else 0)

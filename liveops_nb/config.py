@@ -1,8 +1,8 @@
-"""Configuration files of a data folder: benchmarks, alert rules, column mappings.
+"""Configuration files of a data folder: ``benchmarks.yaml`` (category benchmarks).
 
 Each file is YAML. The package ships defaults in ``liveops_nb/defaults``; a
-file of the same name in the data folder (or in the repository's ``data/``)
-replaces them. ``benchmarks.yaml`` defaults are *illustrative* and pages say so.
+file of the same name in the data folder replaces them. The shipped
+``benchmarks.yaml`` is *illustrative* and pages say so.
 """
 from __future__ import annotations
 
@@ -14,8 +14,6 @@ from typing import Any
 import yaml
 
 from .errors import ConfigError
-
-SEARCH_NAMES = ("benchmarks.yaml", "alerts.yaml", "mappings.yaml")
 
 
 def _load_yaml(path: Path) -> dict[str, Any]:
@@ -29,14 +27,26 @@ def _load_yaml(path: Path) -> dict[str, Any]:
 
 
 def find_config(name: str, data_dir: str | Path | None = None) -> tuple[Path | None, dict[str, Any]]:
-    """The first ``name`` found in the data folder, its parent (repo ``data/``) or the package defaults."""
-    candidates = []
-    if data_dir is not None:
-        d = Path(data_dir)
-        candidates += [d / name, d.parent / name]
-    for p in candidates:
-        if p.is_file():
-            return p, _load_yaml(p)
+    """The configuration file ``name``: the data folder's own, else the package default.
+
+    Parameters
+    ----------
+    name : file name, e.g. ``"benchmarks.yaml"``.
+    data_dir : the dataset folder (``None``: only the package default).
+
+    Returns
+    -------
+    The path of the data folder's file (``None`` for the package default or when there is
+    neither) and the file's mapping (empty when there is neither).
+
+    Raises
+    ------
+    ConfigError
+        If the file is not valid YAML or does not hold a mapping.
+    """
+    if data_dir is not None and (Path(data_dir) / name).is_file():
+        own = Path(data_dir) / name
+        return own, _load_yaml(own)
     default = resources.files("liveops_nb") / "defaults" / name
     if default.is_file():
         with resources.as_file(default) as p:
@@ -58,11 +68,23 @@ class Benchmarks:
 
 
 def load_benchmarks(data_dir: str | Path | None = None) -> Benchmarks:
+    """The category benchmarks: the data folder's ``benchmarks.yaml``, else the shipped illustrative ones.
+
+    Parameters
+    ----------
+    data_dir : the dataset folder (``None``: the shipped defaults).
+
+    Raises
+    ------
+    ConfigError
+        If the file is malformed.
+    """
     path, data = find_config("benchmarks.yaml", data_dir)
     cats = data.get("categories", {})
     if not isinstance(cats, dict):
         raise ConfigError("benchmarks.yaml: 'categories' must map category -> metric -> {p50, p75}")
-    return Benchmarks(cats, bool(data.get("illustrative", path is None)), str(path or "liveops_nb/defaults/benchmarks.yaml"))
+    source = str(path or "liveops_nb/defaults/benchmarks.yaml")
+    return Benchmarks(cats, bool(data.get("illustrative", path is None)), source)
 
 
 def resolve_data_dir(data_dir: str | Path = "") -> Path:

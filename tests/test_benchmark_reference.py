@@ -6,16 +6,13 @@ meaningless; these tests keep ``benchmarks/pandas_reference.py`` honest.
 from __future__ import annotations
 
 import math
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from benchmarks import pandas_reference as ref
 from liveops_nb.metrics import MAIN_KEYS, REGISTRY
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-import pandas_reference as ref  # noqa: E402
 
 
 def _same(a: float, b: float) -> bool:

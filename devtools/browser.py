@@ -1,0 +1,55 @@
+"""Headless Chromium (the Debian package) driven by Playwright, with nothing allowed to leave 127.0.0.1."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from typing import Any
+from urllib.parse import urlparse
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage"]
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
+VIEWPORT = {"width": 1280, "height": 900}
+LOCALE = "zh-CN"
+CHART = ".vega-embed svg, .vega-embed canvas"  # a rendered Vega chart (SVG or canvas)
+
+
+def launch(playwright: Any) -> Any:
+    """Launch headless Chromium from a running ``sync_playwright()`` object; returns the Browser."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+
+def is_local(url: str) -> bool:
+    """Whether a request for ``url`` stays on this machine (127.0.0.1, localhost, data: and blob: URLs)."""
+    return url.startswith(("data:", "blob:")) or (urlparse(url).hostname or "") in LOCAL_HOSTS
+
+
+def local_context(browser: Any, external: list[str]) -> Any:
+    """A new browser context (1280×900, zh-CN) that aborts every request leaving 127.0.0.1.
+
+    Parameters
+    ----------
+    browser : a Playwright Browser (:func:`launch`).
+    external : list that receives the URL of every aborted request (the caller checks it is empty).
+    """
+    context = browser.new_context(viewport=VIEWPORT, locale=LOCALE)
+
+    def guard(route: Any) -> None:
+        if is_local(route.request.url):
+            route.continue_()
+        else:
+            external.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    return context
+
+
+def chromium_version() -> str:
+    """``chromium --version``, or "not installed"."""
+    try:
+        return subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
+    except OSError:
+        return "not installed"

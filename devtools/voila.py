@@ -1,0 +1,75 @@
+"""A Voila server for browser tests and benchmarks, started as ``make voila`` starts it.
+
+The working directory is the repository root (so ``voila.json`` applies), ``JUPYTER_PATH`` holds the
+offline page template (``share/jupyter``) and ``LIVEOPS_DATA`` the dataset; the server listens on
+127.0.0.1 on a free port.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import ROOT
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_voila(data_dir: Path, log: Path, *, port: int | None = None, extra: Sequence[str] = (),
+                timeout: float = 60) -> tuple[subprocess.Popen, str]:
+    """Start Voila on ``notebooks/`` and wait until it answers.
+
+    Parameters
+    ----------
+    data_dir : the dataset folder (``LIVEOPS_DATA``).
+    log : file that receives the server's output (created; its folder must exist).
+    port : port on 127.0.0.1 (default: a free one).
+    extra : further Voila options, e.g. ``["--VoilaConfiguration.preheat_kernel=False"]``.
+    timeout : seconds to wait for the first answer.
+
+    Returns
+    -------
+    The server process and its URL, ``http://127.0.0.1:<port>``.
+
+    Raises
+    ------
+    RuntimeError
+        If the server exits or does not answer within ``timeout`` seconds (it is stopped then).
+    """
+    port = port or free_port()
+    env = dict(os.environ, LIVEOPS_DATA=str(data_dir), JUPYTER_PATH=str(ROOT / "share" / "jupyter"))
+    with log.open("w") as out:  # the server keeps its own copy of the file descriptor
+        proc = subprocess.Popen([str(Path(sys.executable).parent / "voila"), "notebooks/", f"--port={port}",
+                                 "--no-browser", *extra], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"voila exited with {proc.returncode}; see {log}")
+        try:
+            urllib.request.urlopen(url + "/", timeout=2)
+            return proc, url
+        except OSError:
+            time.sleep(0.3)
+    stop_voila(proc)
+    raise RuntimeError(f"voila did not start within {timeout:g} s; see {log}")
+
+
+def stop_voila(proc: subprocess.Popen, timeout: float = 10) -> None:
+    """Terminate the server; kill it if it has not exited after ``timeout`` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
