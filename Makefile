@@ -7,14 +7,23 @@ DATA ?= data/demo
 PORT ?= 8866
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install install-test system-deps system-fonts demo voila lab batch bench clean
+.PHONY: run test lint install install-test system-deps system-fonts demo voila lab batch bench clean
 
 ## make run: install, generate the demo dataset if absent, serve Voila on http://127.0.0.1:$(PORT)
 run: install system-fonts demo voila
 
-## make test: install with test extras and browser, then run the whole suite
-test: install-test system-deps
+## make test: install with test extras and browser, run the static checks (make lint), then the whole suite
+test: install-test lint system-deps
 	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+## make lint: style (ruff), types (mypy), layers (import-linter); settings in pyproject.toml.
+## Runs all three, prints every finding, and fails if any of them found something.
+lint: install-test
+	@status=0; \
+	echo "ruff check ."; $(VENV)/bin/ruff check . || status=1; \
+	echo "mypy liveops_nb"; $(VENV)/bin/mypy liveops_nb || status=1; \
+	echo "lint-imports"; $(VENV)/bin/lint-imports --no-logo || status=1; \
+	exit $$status
 
 $(VENV)/bin/activate:
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) (set PYTHON=...)"; exit 1; }
@@ -61,7 +70,7 @@ batch: install demo
 	$(VENV)/bin/liveops batch --data $(DATA) --sessions all --out reports/
 
 bench: install demo
-	$(PY) -m benchmarks.run_all
+	$(PY) benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) reports/ .pytest_cache
+	rm -rf $(VENV) reports/ .pytest_cache .ruff_cache .mypy_cache .import_linter_cache .grimp_cache

@@ -7,8 +7,14 @@
 from __future__ import annotations
 
 from .dataset import Dataset, open
-from .errors import (DataProblem, DataValidationError, LiveOpsError, MissingTableError, UnknownMetricError,
-                     UnknownSessionError)
+from .errors import (
+    DataProblem,
+    DataValidationError,
+    LiveOpsError,
+    MissingTableError,
+    UnknownMetricError,
+    UnknownSessionError,
+)
 from .metrics import REGISTRY
 
 __all__ = ["open", "Dataset", "REGISTRY", "LiveOpsError", "DataValidationError", "DataProblem",

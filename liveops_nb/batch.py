@@ -237,8 +237,9 @@ def run_batch(data_dir: str | Path, sessions: str, out: str | Path, *, workers: 
     kernels = KernelPool(cwd=nb.parent)
     try:
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            futures = {pool.submit(run_one, sid, data, out, notebook=nb, lang=lang, validate=False, kernels=kernels): sid
-                       for sid in todo}
+            futures = {
+                pool.submit(run_one, sid, data, out, notebook=nb, lang=lang, validate=False, kernels=kernels): sid
+                for sid in todo}
             for fut in tqdm(as_completed(futures), total=len(futures), desc="session reviews", unit="session",
                             disable=not progress):
                 outcomes[futures[fut]] = fut.result()
@@ -253,7 +254,8 @@ def write_index(summary: BatchSummary, sessions: pd.DataFrame, lang: str = "zh")
     """``index.html`` linking every report (and listing failures) plus ``batch.json``; both written atomically."""
     info = sessions.set_index("session_id")
     zh = lang == "zh"
-    head = ["场次", "直播间", "开播", "成交金额", "状态", "报告"] if zh else ["Session", "Room", "Start", "GMV", "Status", "Report"]
+    head = (["场次", "直播间", "开播", "成交金额", "状态", "报告"] if zh
+            else ["Session", "Room", "Start", "GMV", "Status", "Report"])
     rows = []
     for o in summary.outcomes:
         r = info.loc[o.session_id] if o.session_id in info.index else None
@@ -268,18 +270,21 @@ def write_index(summary: BatchSummary, sessions: pd.DataFrame, lang: str = "zh")
         cells = [html.escape(o.session_id),
                  html.escape(str(r.room_name)) if r is not None else "",
                  f"{r.start_time:%Y-%m-%d %H:%M}" if r is not None else "",
-                 fmt_value(r.gmv, "CNY", lang) if r is not None else "", status, link]
+                 fmt_value(r.gmv, "CNY", "zh" if zh else "en") if r is not None else "", status, link]
         cls = ' class="failed"' if o.status == "failed" else ""
         rows.append(f"<tr{cls}>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     title = "下播复盘报告" if zh else "Session review reports"
+    run_line = html.escape(summary.text().splitlines()[0].rsplit(' -> ', 1)[0])
+    heads = "".join(f"<th>{h}</th>" for h in head)
     page = f"""<!doctype html><html lang="{'zh-CN' if zh else 'en'}"><head><meta charset="utf-8"><title>{title}</title>
 <style>body{{font-family:'Noto Sans CJK SC','PingFang SC','Microsoft YaHei',sans-serif;margin:24px;color:#262626}}
 table{{border-collapse:collapse;font-size:13px}}td,th{{padding:5px 10px;border-bottom:1px solid #eee;text-align:left}}
 th{{background:#fafafa}}tr.failed td{{background:#fff1f0}}</style></head><body>
-<h1>{title}</h1><p>{html.escape(summary.text().splitlines()[0].rsplit(' -> ', 1)[0])} · {dt.datetime.now():%Y-%m-%d %H:%M}</p>
-<table><thead><tr>{''.join(f'<th>{h}</th>' for h in head)}</tr></thead><tbody>{''.join(rows)}</tbody></table></body></html>"""
+<h1>{title}</h1><p>{run_line} · {dt.datetime.now():%Y-%m-%d %H:%M}</p>
+<table><thead><tr>{heads}</tr></thead><tbody>{''.join(rows)}</tbody></table></body></html>"""
     _atomic_write(summary.out / "index.html", page)
-    _atomic_write(summary.out / "batch.json", json.dumps([asdict(o) for o in summary.outcomes], ensure_ascii=False, indent=1))
+    outcomes = [asdict(o) for o in summary.outcomes]
+    _atomic_write(summary.out / "batch.json", json.dumps(outcomes, ensure_ascii=False, indent=1))
     return summary.out / "index.html"
 
 

@@ -6,9 +6,10 @@ reads the message) and code (which reads the fields).
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 
 class LiveOpsError(Exception):
@@ -105,7 +106,7 @@ class UnknownMetricError(LiveOpsError, KeyError):
 
 
 class ConfigError(LiveOpsError):
-    """A configuration file (``benchmarks.yaml``) is malformed."""
+    """A configuration file (benchmarks, targets, alert rules, mappings) is malformed."""
 
 
 class CommentInputError(LiveOpsError, ValueError):

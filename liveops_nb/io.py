@@ -20,7 +20,9 @@ from .errors import DataProblem, LiveOpsError
 from .schema import DEFAULT_TZ, TABLES, Column, Table
 
 MISSING_TOKENS = {"", "-", "--", "—", "nan", "NaN", "null", "NULL", "None", "N/A", "n/a"}
-_DURATION = re.compile(r"^(?:(\d+(?:\.\d+)?)\s*(?:小时|时|h))?\s*(?:(\d+(?:\.\d+)?)\s*(?:分钟|分|min|m))?\s*(?:(\d+(?:\.\d+)?)\s*(?:秒|s))?$")
+_DURATION = re.compile(r"^(?:(\d+(?:\.\d+)?)\s*(?:小时|时|h))?"
+                       r"\s*(?:(\d+(?:\.\d+)?)\s*(?:分钟|分|min|m))?"
+                       r"\s*(?:(\d+(?:\.\d+)?)\s*(?:秒|s))?$")
 _WAN = re.compile(r"^([-+]?\d+(?:\.\d+)?)\s*(万|w|W|亿)$")
 
 
@@ -99,7 +101,9 @@ def read_folder(folder: str | Path, *, tz: str = DEFAULT_TZ) -> RawTables:
             df = _read_csv(path, table, raw, tz)
             t = ibis.memtable(df)
         raw.tables[name] = t
-    for name in sorted(set(p.stem.split(".")[0] for p in folder.glob("*.parquet")) | set(p.name.split(".")[0] for p in folder.glob("*.csv*"))):
+    files = {p.stem.split(".")[0] for p in folder.glob("*.parquet")}
+    files |= {p.name.split(".")[0] for p in folder.glob("*.csv*")}
+    for name in sorted(files):
         if name not in TABLES:
             raw.warnings.append(DataProblem(name, None, "file is not a table of the data model and was ignored",
                                             "rename it to one of: " + ", ".join(TABLES)))
@@ -154,7 +158,10 @@ def _coerce(df: pd.DataFrame, col: str, spec: Column, table: Table, raw: RawTabl
         falsy = lowered.isin({"0", "false", "no", "n", "否", "f"})
         bad = ~(truthy | falsy | missing)
         _report_unparseable(df, col, bad, table, raw, "true/false, 是/否 or 1/0")
-        return pd.Series(np.where(truthy, True, np.where(falsy, False, None)), index=df.index).astype("boolean")
+        flags = pd.Series(pd.NA, index=df.index, dtype="boolean")
+        flags[truthy] = True
+        flags[falsy] = False
+        return flags
     if spec.dtype == "timestamp":
         parsed = pd.to_datetime(s.where(~missing, None), errors="coerce", format="mixed")
         bad = parsed.isna() & ~missing
@@ -185,12 +192,15 @@ def _coerce(df: pd.DataFrame, col: str, spec: Column, table: Table, raw: RawTabl
     return num
 
 
-def _report_unparseable(df: pd.DataFrame, col: str, bad: pd.Series, table: Table, raw: RawTables, expected: str) -> None:
+def _report_unparseable(df: pd.DataFrame, col: str, bad: pd.Series, table: Table, raw: RawTables,
+                        expected: str) -> None:
     n = int(bad.sum())
     if not n:
         return
     keys = [k for k in table.key if k in df.columns and k != col]
-    rows = [{"row": int(i) + 2, **{k: df.at[i, k] for k in keys}, col: df.at[i, col]} for i in df.index[bad.to_numpy()][:5]]
+    rows = [{"row": int(i) + 2, **{k: df.at[i, k] for k in keys}, col: df.at[i, col]}
+            for i in df.index[bad.to_numpy()][:5]]
     raw.problems.append(DataProblem(
-        table.name, col, "values cannot be parsed", f"fix these cells (row = line in the CSV file); expected {expected}",
+        table.name, col, "values cannot be parsed",
+        f"fix these cells (row = line in the CSV file); expected {expected}",
         rows=rows, n_rows=n))

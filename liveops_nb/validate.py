@@ -10,7 +10,8 @@ and the fix; nothing is dropped. Reading never writes anything.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import ibis
 import pandas as pd
@@ -57,15 +58,16 @@ def _plain(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _pandera_schema(table: Table, present: list[str]):
+def _pandera_schema(table: Table, present: list[str]) -> tuple[Any, dict[tuple[str, int], str]]:
     """Element-wise rules of one table as a pandera (Ibis backend) schema, and (column, check index) -> rule."""
     import pandera.ibis as pa
 
-    cols, rules = {}, {}
+    cols: dict[str, Any] = {}
+    rules: dict[tuple[str, int], str] = {}
     for c in table.columns:
         if c.name not in present:
             continue
-        checks = []
+        checks: list[Any] = []
         if c.nonnegative:
             rules[(c.name, len(checks))] = "nonnegative"
             checks.append(pa.Check.ge(0))
@@ -84,13 +86,14 @@ def check_columns(name: str, t) -> tuple[list[DataProblem], list[DataProblem]]:
     present = list(t.columns)
     key_cols = list(table.key)
     missing = [c.name for c in table.columns if c.required and c.name not in present]
-    for c in missing:
-        problems.append(DataProblem(name, c, "required column is missing",
-                                    f"add a '{c}' column ({table.column(c).zh} / {table.column(c).en}); see docs/data-model.md"))
+    for cname in missing:
+        spec = table.column(cname)
+        problems.append(DataProblem(name, cname, "required column is missing",
+                                    f"add a '{cname}' column ({spec.zh} / {spec.en}); see docs/data-model.md"))
     unknown = [c for c in present if c not in table.column_names]
-    for c in unknown:
-        warnings.append(DataProblem(name, c, "column is not in the data model and is ignored",
-                                    "rename it if it is a known column under another name (see docs/data-model.md)"))
+    for cname in unknown:
+        warnings.append(DataProblem(name, cname, "column is not in the data model and is ignored",
+                                    "rename it if it is a known column under another name, or map it in mappings.yaml"))
     typed_ok = []
     for c in table.columns:
         if c.name not in present:
@@ -112,23 +115,29 @@ def check_columns(name: str, t) -> tuple[list[DataProblem], list[DataProblem]]:
     try:
         schema.validate(t, lazy=True)
     except pe.SchemaErrors as err:
-        failed = {(col, rules[(col, idx)]) for e in err.schema_errors
-                  if (col := getattr(e.schema, "name", None), idx := getattr(e, "check_index", None)) in rules}
+        failed: set[tuple[str, str]] = set()
+        for e in err.schema_errors:
+            col, idx = getattr(e.schema, "name", None), getattr(e, "check_index", None)
+            if isinstance(col, str) and idx is not None and (col, idx) in rules:
+                failed.add((col, rules[(col, idx)]))
         for col_name, check in sorted(failed):
             spec = table.column(col_name)
             if check == "nonnegative":
                 n, rows = _sample(t, t[col_name] < 0, key_cols + [col_name])
                 problems.append(DataProblem(name, col_name, "has negative values",
-                                            f"{spec.en} cannot be negative; correct or remove these rows at the source", rows, n))
+                                            f"{spec.en} cannot be negative; correct or remove these rows at the source",
+                                            rows, n))
             else:
-                n, rows = _sample(t, t[col_name].notnull() & ~t[col_name].isin(list(spec.allowed)), key_cols + [col_name])
+                outside = t[col_name].notnull() & ~t[col_name].isin(list(spec.allowed))
+                n, rows = _sample(t, outside, key_cols + [col_name])
                 problems.append(DataProblem(name, col_name, "has values outside the allowed list",
                                             "use one of: " + ", ".join(spec.allowed), rows, n))
     for c in table.columns:
         if c.name in typed_ok and not c.nullable:
             n, rows = _sample(t, t[c.name].isnull(), key_cols + [c.name])
             if n:
-                problems.append(DataProblem(name, c.name, "has missing values", "fill them in; this column cannot be empty", rows, n))
+                problems.append(DataProblem(name, c.name, "has missing values",
+                                            "fill them in; this column cannot be empty", rows, n))
     return problems, warnings
 
 
@@ -162,7 +171,8 @@ def _duplicate_keys(table: Table, t) -> list[DataProblem]:
     if not n:
         return []
     rows = [_plain(r) for r in dup.limit(SAMPLE_ROWS).execute().to_dict("records")]
-    return [DataProblem(table.name, ", ".join(key), "key is not unique", "keep one row per key (remove the duplicates at the source)", rows, n)]
+    return [DataProblem(table.name, ", ".join(key), "key is not unique",
+                        "keep one row per key (remove the duplicates at the source)", rows, n)]
 
 
 def _references(table: Table, t, tables: dict[str, Any]) -> list[DataProblem]:
@@ -195,12 +205,14 @@ def _session_window(table: Table, t, tables: dict[str, Any]) -> list[DataProblem
                           list(table.key) + [col, "s_start", "s_end"])
         if n:
             problems.append(DataProblem(table.name, col, "timestamps fall outside their session (start_time–end_time)",
-                                        "check the time zone of the export (Asia/Shanghai is assumed for naive times) or the session times",
+                                        "check the time zone of the export (Asia/Shanghai is assumed for naive times) "
+                                        "or the session times",
                                         rows, n))
     return problems
 
 
-def validate_tables(tables: dict[str, Any], progress: Callable[[str], None] | None = None) -> tuple[list[DataProblem], list[DataProblem]]:
+def validate_tables(tables: dict[str, Any],
+                    progress: Callable[[str], None] | None = None) -> tuple[list[DataProblem], list[DataProblem]]:
     """Validate every table present; also report required tables that are absent.
 
     Column rules run on every table; row and cross-table rules only on tables
@@ -213,8 +225,9 @@ def validate_tables(tables: dict[str, Any], progress: Callable[[str], None] | No
     for name, table in TABLES.items():
         if name not in tables:
             if table.required:
+                columns = ", ".join(table.column_names)
                 problems.append(DataProblem(name, None, "required table is missing",
-                                            f"add {name}.parquet or {name}.csv (columns: {', '.join(table.column_names)})"))
+                                            f"add {name}.parquet or {name}.csv (columns: {columns})"))
             continue
         if progress:
             progress(name)

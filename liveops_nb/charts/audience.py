@@ -45,7 +45,8 @@ def new_vs_returning(new_returning: pd.DataFrame, lang: Lang = "zh") -> alt.Char
 
 
 def _bars(df: pd.DataFrame, title_key: str, axis_key: str, lang: Lang, color: str) -> alt.Chart:
-    return alt.Chart(df, title=t(title_key, lang), width=WIDTH, height=max(100, 20 * len(df))).mark_bar(color=color).encode(
+    chart = alt.Chart(df, title=t(title_key, lang), width=WIDTH, height=max(100, 20 * len(df)))
+    return chart.mark_bar(color=color).encode(
         x=alt.X("viewers:Q", title=t("audience_chart_viewers", lang)),
         y=alt.Y("value:N", sort="-x", title=t(axis_key, lang)),
         tooltip=[alt.Tooltip("value:N", title=t(axis_key, lang)),

@@ -5,7 +5,8 @@ Takes a funnel table (:func:`liveops_nb.review.funnel.funnel_steps` columns, opt
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -31,7 +32,8 @@ register({
 def funnel_frame(df: pd.DataFrame, labels: Sequence[str], lang: Lang = "zh") -> pd.DataFrame:
     """Chart data: one row per step with centred bar ends (x0, x1) and a text label."""
     rows = []
-    for i, (r, label) in enumerate(zip(df.itertuples(index=False), labels)):
+    r: Any  # a row namedtuple; its fields are the columns (the "count" field shadows tuple.count)
+    for i, (r, label) in enumerate(zip(df.itertuples(index=False), labels, strict=False)):
         count = 0.0 if is_missing(r.count) else float(r.count)
         n = fmt_value(r.count, "people", lang)
         bench = getattr(r, "bench_p50", float("nan"))
@@ -62,6 +64,7 @@ def funnel_chart(df: pd.DataFrame, labels: Sequence[str], lang: Lang = "zh", tit
     bars = alt.Chart(f).mark_bar(color=PALETTE[0], cornerRadius=3, height={"band": 0.75}).encode(
         x=alt.X("x0:Q", scale=xscale, axis=None), x2="x1:Q", y=y, tooltip=tips,
         opacity=alt.Opacity("order:O", legend=None, scale=alt.Scale(range=[1.0, 0.55])))
-    text = alt.Chart(f.assign(tx=span * 1.05)).mark_text(align="left", baseline="middle", fontSize=11, color="#262626").encode(
+    text = alt.Chart(f.assign(tx=span * 1.05)).mark_text(
+        align="left", baseline="middle", fontSize=11, color="#262626").encode(
         x=alt.X("tx:Q", scale=xscale, axis=None), y=y, text="text:N", tooltip=tips)
-    return alt.layer(bars, text).properties(width=WIDTH - 120, height=36 * max(len(f), 1), title=title)
+    return alt.LayerChart(layer=[bars, text]).properties(width=WIDTH - 120, height=36 * max(len(f), 1), title=title)

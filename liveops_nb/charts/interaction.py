@@ -11,7 +11,8 @@ WIDTH = 680
 KIND_COLORS = {"valid": GOOD, "spam": BAD, "repeat": PALETTE[4], "emoji_only": NEUTRAL}
 
 register({
-    "interaction_chart_keywords": ("弹幕高频词（有效弹幕，jieba 分词）", "Top comment keywords (valid comments, jieba)"),
+    "interaction_chart_keywords": ("弹幕高频词（有效弹幕，jieba 分词）",
+                                   "Top comment keywords (valid comments, jieba)"),
     "interaction_chart_keyword": ("关键词", "Keyword"),
     "interaction_chart_count": ("出现次数", "Occurrences"),
     "interaction_chart_kinds": ("弹幕类型构成", "Comment kinds"),
@@ -35,7 +36,8 @@ def comment_kinds(kinds: pd.DataFrame, lang: Lang = "zh") -> alt.Chart:
     """Donut of viewer comments by kind; columns ``kind, label, count, share``."""
     domain = [k for k in KIND_COLORS if k in set(kinds["kind"])]
     labels = kinds.set_index("kind").loc[domain, "label"].tolist()
-    return alt.Chart(kinds, title=t("interaction_chart_kinds", lang), width=280, height=240).mark_arc(innerRadius=60).encode(
+    chart = alt.Chart(kinds, title=t("interaction_chart_kinds", lang), width=280, height=240)
+    return chart.mark_arc(innerRadius=60).encode(
         theta=alt.Theta("count:Q"),
         color=alt.Color("label:N", title=t("interaction_chart_kind", lang),
                         scale=alt.Scale(domain=labels, range=[KIND_COLORS[k] for k in domain])),

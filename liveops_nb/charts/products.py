@@ -4,8 +4,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ..render.i18n import Lang, register, t
 from ..metrics import REGISTRY
+from ..render.i18n import Lang, register, t
 from .theme import NEUTRAL, PALETTE
 
 WIDTH = 680
@@ -38,7 +38,8 @@ def role_label(role: str, lang: Lang = "zh") -> str:
 def _role_color(lang: Lang) -> alt.Color:
     roles = list(ROLE_COLORS)
     return alt.Color("role_label:N", title=t("products_chart_role", lang),
-                     scale=alt.Scale(domain=[role_label(r, lang) for r in roles], range=[ROLE_COLORS[r] for r in roles]))
+                     scale=alt.Scale(domain=[role_label(r, lang) for r in roles],
+                                     range=[ROLE_COLORS[r] for r in roles]))
 
 
 def _with_labels(df: pd.DataFrame, lang: Lang) -> pd.DataFrame:
@@ -66,7 +67,8 @@ def click_vs_conversion(product_table: pd.DataFrame, lang: Lang = "zh") -> alt.C
     df = _with_labels(product_table[["name", "role", "gmv", "product_click_rate", "click_to_order_rate"]], lang)
     df = df.dropna(subset=["product_click_rate", "click_to_order_rate"])
     click, conv = REGISTRY["product_click_rate"].label(lang), REGISTRY["click_to_order_rate"].label(lang)
-    return alt.Chart(df, title=t("products_chart_scatter", lang), width=WIDTH, height=280).mark_circle(opacity=0.75).encode(
+    chart = alt.Chart(df, title=t("products_chart_scatter", lang), width=WIDTH, height=280)
+    return chart.mark_circle(opacity=0.75).encode(
         x=alt.X("product_click_rate:Q", title=click, axis=alt.Axis(format="%")),
         y=alt.Y("click_to_order_rate:Q", title=conv, axis=alt.Axis(format="%")),
         size=alt.Size("gmv:Q", title=t("products_chart_gmv_axis", lang)),
@@ -81,7 +83,8 @@ def click_vs_conversion(product_table: pd.DataFrame, lang: Lang = "zh") -> alt.C
 def pitch_performance(pitch_table: pd.DataFrame, lang: Lang = "zh") -> alt.Chart:
     """Scatter, one point per pitch: average online during it vs GMV during it (from ``products.pitch_table``)."""
     df = _with_labels(pitch_table[["name", "role", "start_offset", "minutes", "avg_online", "gmv"]], lang)
-    return alt.Chart(df, title=t("products_chart_pitch", lang), width=WIDTH, height=280).mark_circle(size=90, opacity=0.8).encode(
+    chart = alt.Chart(df, title=t("products_chart_pitch", lang), width=WIDTH, height=280)
+    return chart.mark_circle(size=90, opacity=0.8).encode(
         x=alt.X("avg_online:Q", title=t("products_chart_online", lang)),
         y=alt.Y("gmv:Q", title=t("products_chart_pitch_gmv", lang)),
         color=_role_color(lang),

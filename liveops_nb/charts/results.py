@@ -9,15 +9,16 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ..render.i18n import Lang, register, t
 from ..metrics import REGISTRY
+from ..render.i18n import Lang, register, t
 from .theme import BAD, GOOD, NEUTRAL
 
 WIDTH = 680
 CLIP = 1.0
 
 register({
-    "results_chart_title": ("与{basis}相比（绿色 = 更好，红色 = 更差）", "Against {basis} (green = better, red = worse)"),
+    "results_chart_title": ("与{basis}相比（绿色 = 更好，红色 = 更差）",
+                            "Against {basis} (green = better, red = worse)"),
     "results_chart_metric": ("指标", "Metric"),
     "results_chart_rel": ("相对差异", "Relative difference"),
     "results_chart_weak": ("最需关注", "Weakest"),

@@ -53,7 +53,7 @@ def enable(mode: Mode = "interactive") -> None:
 
     @alt.theme.register("liveops", enable=True)
     def _liveops():
-        return alt.theme.ThemeConfig(theme())
+        return alt.theme.ThemeConfig(**theme())
 
     alt.data_transformers.disable_max_rows()
     if mode == "interactive":

@@ -27,7 +27,8 @@ register({
     "timeline_chart_gmv": ("每分钟成交金额 (¥)", "GMV per minute (¥)"),
     "timeline_chart_comments": ("每分钟评论数", "Comments per minute"),
     "timeline_chart_count": ("次数", "Count"),
-    "timeline_chart_heat_title": ("互动热力图：每 5 分钟每位在线观众的互动次数", "Interaction heat-map: interactions per online viewer per 5 minutes"),
+    "timeline_chart_heat_title": ("互动热力图：每 5 分钟每位在线观众的互动次数",
+                                  "Interaction heat-map: interactions per online viewer per 5 minutes"),
     "timeline_chart_bucket": ("时段开始", "Bucket start"),
     "timeline_chart_type": ("互动类型", "Interaction"),
     "timeline_chart_per_viewer": ("人均互动", "Per online viewer"),
@@ -61,7 +62,8 @@ def online_chart(minute: pd.DataFrame, pitches: pd.DataFrame, bands: pd.DataFram
     hm = alt.Tooltip("minute:T", format="%H:%M", title=t("timeline_chart_time", lang))
     layers: list = []
     if pitches is not None and len(pitches):
-        p = pitches.assign(start=naive_local(pitches["start"]), end=naive_local(pitches["end"]))[["name", "start", "end"]]
+        p = pitches.assign(start=naive_local(pitches["start"]),
+                           end=naive_local(pitches["end"]))[["name", "start", "end"]]
         p = p.reset_index(drop=True).assign(row=lambda d: (d.index % 2) * 12 + 2)  # stagger labels on two rows
         tips = [alt.Tooltip("name:N", title=t("timeline_chart_product", lang)),
                 alt.Tooltip("start:T", format="%H:%M", title=t("timeline_chart_start", lang)),
@@ -81,7 +83,8 @@ def online_chart(minute: pd.DataFrame, pitches: pd.DataFrame, bands: pd.DataFram
     layers.append(alt.Chart(m).mark_line(color=PALETTE[0], strokeWidth=1.8).encode(
         x=_x(lang), y=alt.Y("online:Q", title=t("timeline_chart_online", lang)),
         tooltip=[hm, alt.Tooltip("online:Q", title=t("timeline_chart_online", lang), format=",")]))
-    return alt.layer(*layers).properties(width=WIDTH, height=240, title=t("timeline_chart_online_title", lang))
+    return alt.LayerChart(layer=layers).properties(width=WIDTH, height=240,
+                                                   title=t("timeline_chart_online_title", lang))
 
 
 def small_multiples(minute: pd.DataFrame, lang: Lang = "zh") -> alt.VConcatChart:
@@ -95,7 +98,8 @@ def small_multiples(minute: pd.DataFrame, lang: Lang = "zh") -> alt.VConcatChart
     flow = alt.Chart(ee).mark_line(strokeWidth=1.4).encode(
         x=_x(lang, title=False), y=alt.Y("value:Q", title=t("timeline_chart_count", lang)),
         color=alt.Color("series:N", title=None, scale=alt.Scale(
-            domain=[t("timeline_chart_entries", lang), t("timeline_chart_exits", lang)], range=[PALETTE[2], PALETTE[1]])),
+            domain=[t("timeline_chart_entries", lang), t("timeline_chart_exits", lang)],
+            range=[PALETTE[2], PALETTE[1]])),
         tooltip=[hm, alt.Tooltip("series:N", title=" "), alt.Tooltip("value:Q", title=t("timeline_chart_count", lang))],
     ).properties(width=WIDTH, height=110, title=t("timeline_chart_entries_exits", lang))
     bar_width = max(1.0, 0.8 * WIDTH / max(len(m), 1))
@@ -123,8 +127,8 @@ def heatmap_chart(heat: pd.DataFrame, lang: Lang = "zh") -> alt.Chart:
     return alt.Chart(h).mark_rect().encode(
         x=alt.X("bucket_start:O", title=t("timeline_chart_bucket", lang), sort=None, axis=alt.Axis(labelAngle=-45)),
         y=alt.Y("type_label:N", title=t("timeline_chart_type", lang), sort=order),
-        color=alt.Color("relative:Q", title=t("timeline_chart_relative", lang), scale=alt.Scale(scheme="oranges", domain=[0, 1]),
-                        legend=alt.Legend(titleLimit=400)),
+        color=alt.Color("relative:Q", title=t("timeline_chart_relative", lang),
+                        scale=alt.Scale(scheme="oranges", domain=[0, 1]), legend=alt.Legend(titleLimit=400)),
         tooltip=[alt.Tooltip("bucket_start:O", title=t("timeline_chart_bucket", lang)),
                  alt.Tooltip("type_label:N", title=t("timeline_chart_type", lang)),
                  alt.Tooltip("count:Q", title=t("timeline_chart_count", lang), format=","),

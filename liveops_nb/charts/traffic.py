@@ -7,8 +7,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ..render.i18n import Lang, register, t
 from ..metrics import REGISTRY
+from ..render.i18n import Lang, register, t
 from .theme import PALETTE
 
 WIDTH = 680
@@ -29,7 +29,8 @@ register({
 def _prep(tab: pd.DataFrame, lang: Lang) -> tuple[pd.DataFrame, alt.Scale]:
     df = tab.assign(group_label=[t(f"traffic_group_{g}", lang) for g in tab["channel_group"]])
     present = [g for g in GROUP_COLOURS if g in set(tab["channel_group"])]
-    scale = alt.Scale(domain=[t(f"traffic_group_{g}", lang) for g in present], range=[GROUP_COLOURS[g] for g in present])
+    scale = alt.Scale(domain=[t(f"traffic_group_{g}", lang) for g in present],
+                      range=[GROUP_COLOURS[g] for g in present])
     return df, scale
 
 

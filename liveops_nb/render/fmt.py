@@ -35,7 +35,7 @@ def fmt_value(value, unit: str, lang: Lang = "zh") -> str:
 
 def fmt_delta(rel: float | None, lang: Lang = "zh") -> str:
     """A relative change as "+12.3%" (or "—")."""
-    if is_missing(rel):
+    if rel is None or is_missing(rel):
         return "—"
     return f"{rel * 100:+.1f}%"
 

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import html as _html
-from typing import Iterable, Literal
+from collections.abc import Iterable
+from typing import Literal
 
 import pandas as pd
 
@@ -17,7 +18,8 @@ STYLE = f"""
 .lo-good {{ background: #F6FFED; border-left: 3px solid #2BA471; }}
 .lo-na {{ background: #FAFAFA; border-left: 3px solid #BFBFBF; color: #8C8C8C; }}
 .lo-table {{ border-collapse: collapse; font-size: 12.5px; margin: 6px 0; }}
-.lo-table th {{ background: #FAFAFA; text-align: left; padding: 5px 10px; border-bottom: 1px solid #E8E8E8; font-weight: 600; }}
+.lo-table th {{ background: #FAFAFA; text-align: left; padding: 5px 10px; border-bottom: 1px solid #E8E8E8;
+  font-weight: 600; }}
 .lo-table td {{ padding: 4px 10px; border-bottom: 1px solid #F0F0F0; }}
 .lo-table td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
 .lo-cards {{ display: flex; flex-wrap: wrap; gap: 10px; margin: 8px 0; }}
@@ -47,7 +49,10 @@ def table(df: pd.DataFrame, *, numeric: Iterable[str] = ()) -> str:
     numeric = set(numeric)
     head = "".join(f"<th>{esc(c)}</th>" for c in df.columns)
     body = "".join(
-        "<tr>" + "".join(f'<td class="{"num" if c in numeric else ""}">{esc(v)}</td>' for c, v in zip(df.columns, row)) + "</tr>"
+        "<tr>"
+        + "".join(f'<td class="{"num" if c in numeric else ""}">{esc(v)}</td>'
+                  for c, v in zip(df.columns, row, strict=True))
+        + "</tr>"
         for row in df.itertuples(index=False))
     return f'<table class="lo lo-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 

@@ -6,7 +6,8 @@ data model, so this table holds only the words around them.
 """
 from __future__ import annotations
 
-from typing import Literal, Mapping
+from collections.abc import Mapping
+from typing import Literal
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -34,7 +35,7 @@ def t(key: str, lang: Lang = "zh", **fmt) -> str:
 def check_lang(lang: str) -> Lang:
     if lang not in LANGS:
         raise ValueError(f"language must be 'zh' or 'en', not {lang!r}")
-    return lang  # type: ignore[return-value]
+    return lang
 
 
 register({
