@@ -70,7 +70,7 @@ batch: install demo
 	$(VENV)/bin/liveops batch --data $(DATA) --sessions all --out reports/
 
 bench: install demo
-	$(PY) benchmarks/run_all.py
+	$(PY) -m benchmarks.run_all
 
 clean:
 	rm -rf $(VENV) reports/ .pytest_cache .ruff_cache .mypy_cache .import_linter_cache .grimp_cache

@@ -106,7 +106,7 @@ class UnknownMetricError(LiveOpsError, KeyError):
 
 
 class ConfigError(LiveOpsError):
-    """A configuration file (benchmarks, targets, alert rules, mappings) is malformed."""
+    """A configuration file (``benchmarks.yaml``) is malformed."""
 
 
 class CommentInputError(LiveOpsError, ValueError):

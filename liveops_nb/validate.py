@@ -93,7 +93,7 @@ def check_columns(name: str, t) -> tuple[list[DataProblem], list[DataProblem]]:
     unknown = [c for c in present if c not in table.column_names]
     for cname in unknown:
         warnings.append(DataProblem(name, cname, "column is not in the data model and is ignored",
-                                    "rename it if it is a known column under another name, or map it in mappings.yaml"))
+                                    "rename it if it is a known column under another name (see docs/data-model.md)"))
     typed_ok = []
     for c in table.columns:
         if c.name not in present:
