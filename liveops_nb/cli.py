@@ -45,7 +45,7 @@ def _sessions(args: argparse.Namespace) -> int:
 
     ds = open_dataset(args.data)
     with pd.option_context("display.width", 200, "display.max_columns", 12, "display.max_rows", 500):
-        print(ds.sessions(lang=args.lang)[["session_id", "room_name", "host", "start_time", "gmv", "uv", "gpm"]])
+        print(ds.sessions()[["session_id", "room_name", "host", "start_time", "gmv", "uv", "gpm"]])
     return 0
 
 

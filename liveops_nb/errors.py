@@ -124,3 +124,36 @@ class OutputExistsError(LiveOpsError, FileExistsError):
 
 class DemoParameterError(LiveOpsError, ValueError):
     """A bad argument to the demo generator (negative seed, non-positive scale, weeks < 1)."""
+
+
+class UnknownGrainError(LiveOpsError, KeyError):
+    """A ``by`` / ``where`` column of ``Dataset.kpis`` that is not a known dimension."""
+
+    def __init__(self, name: str, known: Sequence[str] = ()) -> None:
+        self.name = name
+        super().__init__(f"'{name}' is not a grouping the engine knows; use one of: {', '.join(known)}.")
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+class GrainNotAvailableError(LiveOpsError):
+    """A grouping the dataset cannot give at all (e.g. per viewer from aggregate-only exports)."""
+
+    def __init__(self, dim: str, needs: str) -> None:
+        self.dim = dim
+        self.needs = needs
+        super().__init__(f"metrics by '{dim}' need {needs}; this dataset does not have it "
+                         "(see docs/data-model.md).")
+
+
+class UnknownSectionError(LiveOpsError, KeyError):
+    """A page section name that is not in the registry of sections."""
+
+    def __init__(self, name: str, known: Sequence[str] = ()) -> None:
+        self.name = name
+        self.known = tuple(known)
+        super().__init__(f"'{name}' is not a registered section; sections are: {', '.join(self.known)}.")
+
+    def __str__(self) -> str:
+        return self.args[0]

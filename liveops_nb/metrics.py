@@ -13,7 +13,8 @@ with the reason, never estimated.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from types import MappingProxyType
+from typing import Literal, Mapping
 
 from .errors import UnknownMetricError
 
@@ -69,14 +70,14 @@ class Metric:
         return (self.numerator,) + ((self.denominator_base,) if self.denominator_base else ())
 
 
-REGISTRY: dict[str, Metric] = {}
+_METRICS: dict[str, Metric] = {}
+REGISTRY: Mapping[str, Metric] = MappingProxyType(_METRICS)
+"""Every registered metric by key (read-only; the definitions below are the only entries)."""
 
 
-def register(metric: Metric) -> Metric:
-    """Add a metric to the registry (keys are unique and stable)."""
-    if metric.key in REGISTRY:
-        raise ValueError(f"metric '{metric.key}' is already registered")
-    REGISTRY[metric.key] = metric
+def _register(metric: Metric) -> Metric:
+    assert metric.key not in _METRICS, f"metric '{metric.key}' registered twice"
+    _METRICS[metric.key] = metric
     return metric
 
 
@@ -88,11 +89,11 @@ def get(key: str) -> Metric:
 
 
 def _count(key, zh, en, fzh, fen, unit="people", denominator="none", direction="higher", numerator=None, main=False):
-    return register(Metric(key, zh, en, fzh, fen, unit, denominator, direction, numerator or key, main=main))
+    return _register(Metric(key, zh, en, fzh, fen, unit, denominator, direction, numerator or key, main=main))
 
 
 def _ratio(key, zh, en, fzh, fen, num, den, unit="ratio", denominator="UV", direction="higher", scale=1.0, main=False):
-    return register(Metric(key, zh, en, fzh, fen, unit, denominator, direction, num, den, scale, main))
+    return _register(Metric(key, zh, en, fzh, fen, unit, denominator, direction, num, den, scale, main))
 
 
 # --- traffic --------------------------------------------------------------
@@ -103,8 +104,9 @@ _count("views", "观看次数", "Views (PV)", "进入直播间的次数（含重
 _count("uv", "观看人数", "Viewers (UV)", "进入直播间的去重人数", "distinct viewers", main=True)
 _count("pcu", "最高在线人数", "Peak concurrent viewers", "分钟在线人数的最大值",
        "maximum of per-minute online viewers", main=True)
-_count("acu", "平均在线人数", "Average concurrent viewers", "分钟在线人数的平均值",
-       "mean of per-minute online viewers", main=True)
+_ratio("acu", "平均在线人数", "Average concurrent viewers", "分钟在线人数之和 / 直播分钟数（即分钟在线人数的平均值）",
+       "sum of per-minute online viewers / broadcast minutes (the mean of per-minute online)",
+       "online_minutes", "broadcast_minutes", unit="people", denominator="none", direction="higher", main=True)
 _ratio("avg_watch_seconds", "人均观看时长", "Average watch time", "总观看时长 / 观看人数",
        "total watch time / viewers (UV)", "watch_seconds", "uv", unit="seconds", main=True)
 # --- sales ----------------------------------------------------------------
@@ -162,33 +164,59 @@ _ratio("repurchase_rate", "复购率", "Repurchase rate",
 
 MAIN_KEYS: tuple[str, ...] = tuple(k for k, m in REGISTRY.items() if m.main)
 
-# Base quantities: what the engine computes per session and where each comes from.
-BASE_SOURCES: dict[str, tuple[str, str]] = {
-    # base: (viewer-level table it is derived from, aggregate table/column that can supply it)
-    "impressions": ("events", "sessions.impressions"),
-    "views": ("events", "sessions.views"),
-    "uv": ("events", "sessions.uv"),
-    "pcu": ("events", "minute_stats.online"),
-    "acu": ("events", "minute_stats.online"),
-    "watch_seconds": ("events", "sessions.avg_watch_seconds"),
-    "gmv": ("orders", "sessions.gmv"),
-    "orders": ("orders", "sessions.orders"),
-    "buyers": ("orders", "sessions.buyers"),
-    "units": ("orders", "sessions.units"),
-    "refund_amount": ("orders", "sessions.refund_amount"),
-    "product_impression_uv": ("events", "sessions.product_impression_uv"),
-    "product_click_uv": ("events", "sessions.product_click_uv"),
-    "interaction_uv": ("events", "sessions.interaction_uv"),
-    "new_followers": ("events", "sessions.new_followers"),
-    "paid_spend": ("channels", "channels.spend"),
-    "paid_gmv": ("orders", "channels.gmv"),
-    "viewer_comments": ("comments", ""),
-    "valid_comments": ("comments", ""),
-    "questions": ("comments", ""),
-    "answered_questions": ("comments", ""),
-    "next_day_returners": ("events", ""),
-    "repeat_buyers": ("orders", ""),
-}
+# Base quantities: what the engine computes for any grouping (see liveops_nb.engine), how a group's value is
+# formed from its rows, and where each comes from. Every metric above is one of them or a ratio of two.
+BaseKind = Literal["sum", "people", "max"]
+
+
+@dataclass(frozen=True)
+class Base:
+    """One base quantity.
+
+    Attributes
+    ----------
+    name : column name in the engine's base-quantity tables.
+    kind : ``"sum"`` (counts and money: summed over a group), ``"people"`` (distinct viewers with a
+        property: with viewer-level data each person is counted once per group; from aggregate-only
+        data it is a sum over sessions, flagged as such) or ``"max"`` (peak).
+    table : the viewer-level table it is derived from.
+    aggregate : the platform table.column that can supply it per session ("" if none).
+    """
+
+    name: str
+    kind: BaseKind
+    table: str
+    aggregate: str = ""
+
+
+BASES: Mapping[str, Base] = MappingProxyType({b.name: b for b in (
+    Base("impressions", "people", "events", "sessions.impressions"),
+    Base("views", "sum", "events", "sessions.views"),
+    Base("uv", "people", "events", "sessions.uv"),
+    Base("pcu", "max", "events", "minute_stats.online"),
+    Base("online_minutes", "sum", "events", "minute_stats.online"),
+    Base("broadcast_minutes", "sum", "sessions"),
+    Base("watch_seconds", "sum", "events", "sessions.avg_watch_seconds"),
+    Base("gmv", "sum", "orders", "sessions.gmv"),
+    Base("orders", "sum", "orders", "sessions.orders"),
+    Base("buyers", "people", "orders", "sessions.buyers"),
+    Base("units", "sum", "orders", "sessions.units"),
+    Base("refund_amount", "sum", "orders", "sessions.refund_amount"),
+    Base("product_impression_uv", "people", "events", "sessions.product_impression_uv"),
+    Base("product_click_uv", "people", "events", "sessions.product_click_uv"),
+    Base("interaction_uv", "people", "events", "sessions.interaction_uv"),
+    Base("new_followers", "sum", "events", "sessions.new_followers"),
+    Base("paid_spend", "sum", "channels", "channels.spend"),
+    Base("paid_gmv", "sum", "orders", "channels.gmv"),
+    Base("viewer_comments", "sum", "comments"),
+    Base("valid_comments", "sum", "comments"),
+    Base("questions", "sum", "comments"),
+    Base("answered_questions", "sum", "comments"),
+    Base("next_day_returners", "people", "events"),
+    Base("repeat_buyers", "people", "orders"),
+)})
+BASE_SOURCES: Mapping[str, tuple[str, str]] = MappingProxyType({b.name: (b.table, b.aggregate) for b in BASES.values()})
+"""Base quantity -> (viewer-level table, platform table.column): where each can come from."""
 
 
 def metrics_table(lang: Lang = "zh"):

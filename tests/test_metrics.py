@@ -20,6 +20,7 @@ import pytest
 
 import liveops_nb
 from liveops_nb.metrics import REGISTRY
+from liveops_nb.render.metrics import kpi_table
 
 S1 = {
     "impressions": 4, "views": 4, "uv": 3, "pcu": 2, "acu": 10 / 6, "avg_watch_seconds": 385 / 3,
@@ -65,7 +66,7 @@ def test_wide_kpis_match_session_kpis(tiny_ds):
 
 
 def test_missing_values_say_why(tiny_ds):
-    rows = tiny_ds.session_kpis("S2", lang="en").set_index("key")
+    rows = kpi_table(tiny_ds.session_kpis("S2"), "en").set_index("key")
     assert "denominator is 0" in rows.at["paid_roi", "missing_reason"]
     assert "next day" in rows.at["next_day_return_rate", "missing_reason"]
     assert rows.at["gmv", "missing_reason"] is None
@@ -76,7 +77,7 @@ def test_aggregate_only_dataset_gives_the_same_platform_numbers(tmp_path):
 
     ds = liveops_nb.open(tiny.write(tmp_path / "agg", aggregate_only=True))
     assert ds.level == "aggregate"
-    rows = ds.session_kpis("S1", lang="en").set_index("key")
+    rows = kpi_table(ds.session_kpis("S1"), "en").set_index("key")
     for key in ("impressions", "views", "uv", "pcu", "acu", "avg_watch_seconds", "gmv", "orders", "buyers", "aov",
                 "uv_value", "gpm", "product_click_rate", "click_to_order_rate", "interaction_rate", "refund_rate",
                 "paid_roi", "follow_rate"):

@@ -10,6 +10,7 @@ import pytest
 import liveops_nb
 import tiny
 from liveops_nb.io import parse_number
+from liveops_nb.render.metrics import kpi_table
 
 
 def _problems(folder: Path):
@@ -159,7 +160,7 @@ def test_csv_export_with_platform_formats(tmp_path):
     ds = liveops_nb.open(folder)
     rows = ds.session_kpis("S1").set_index("key")
     assert rows.at["gmv", "value"] == 500 and rows.at["avg_watch_seconds", "value"] == pytest.approx(128)
-    s2 = ds.session_kpis("S2", lang="en").set_index("key")
+    s2 = kpi_table(ds.session_kpis("S2"), "en").set_index("key")
     assert "not reported" in s2.at["impressions", "missing_reason"]
 
 

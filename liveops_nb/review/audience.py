@@ -157,7 +157,7 @@ def _ids(df: pd.DataFrame) -> set[str]:
 def build(ds, session_id: str, *, lang: Lang = "zh", **options) -> AudienceData:
     """Collect the audience section for ``session_id`` (see module docstring)."""
     info = ds.session(session_id)
-    k = ds.session_kpis(session_id, lang).set_index("key")["value"]
+    k = ds.session_kpis(session_id).set_index("key")["value"]
     ndr = None if is_missing(k.get("next_day_return_rate")) else float(k["next_day_return_rate"])
     if not all(ds.has(x) for x in ("events", "orders", "users")):
         return AudienceData(session_id, False, ndr)

@@ -36,7 +36,7 @@ from ..config import load_benchmarks
 from ..render.fmt import fmt_value, is_missing
 from ..render.i18n import Lang, register, t
 from ..render.html import note
-from . import section
+from . import funnel, products, results, timeline, traffic  # the sections a finding points to (titles)
 from .products import HIGH_PRICE_QUANTILE, pitch_table, registry_ratio
 from .results import comparison_table, prior_sessions
 from .timeline import detect_outages
@@ -320,7 +320,7 @@ def _room_kpis(ds, info: pd.Series) -> pd.DataFrame:
     """Registry values of the room's sessions that started up to this session's end (avg watch, GMV, refunds)."""
     si = ds.session_info
     room = si[(si["room_id"] == info["room_id"]) & (si["start_time"] <= info["end_time"])]
-    k = ds.kpis(room["session_id"].tolist(), keys=["avg_watch_seconds", "gmv", "refund_rate"])
+    k = ds.kpis(["avg_watch_seconds", "gmv", "refund_rate"], where={"session_id": room["session_id"].tolist()})
     k = k.merge(room[["session_id", "start_time"]], on="session_id")
     # refund amount back from the registry's refund_rate = refund_amount / gmv (0 when there was no GMV)
     return k.assign(refund_amount=k["refund_rate"] * k["gmv"]).assign(
@@ -392,8 +392,9 @@ def _run(ds, session_id: str, history_n: int) -> DiagnosisData:
 
 def _section_title(name: str, lang: Lang) -> str:
     try:
-        title = section(name).TITLE
-    except (KeyError, ImportError):
+        title = {"funnel": funnel, "products": products, "results": results, "timeline": timeline,
+                 "traffic": traffic}[name].TITLE
+    except KeyError:
         return name
     return title[0] if lang == "zh" else title[1]
 

@@ -27,6 +27,7 @@ from ..render.fmt import fmt_value, is_missing
 from ..render.i18n import Lang, register, t
 from ..metrics import REGISTRY
 from ..render.html import note, table
+from ..render.metrics import kpi_table
 
 TITLE = ("转化漏斗", "Conversion funnel")
 
@@ -157,15 +158,14 @@ def build(ds, session_id: str, *, lang: Lang = "zh", stay_seconds: int = 60) -> 
     reasons: dict[str, dict[str, str]] = {}
     wanted = {s for s, _ in PLATFORM_STEPS} | {r for _, r in PLATFORM_STEPS if r}
     for lg in ("zh", "en"):
-        sk = ds.session_kpis(session_id, lg)
+        sk = kpi_table(ds.session_kpis(session_id), lg)
         sk = sk[sk.key.isin(wanted)]
         values.update({k: (None if pd.isna(v) else float(v)) for k, v in zip(sk.key, sk.value)})
         reasons[lg] = {k: r for k, r in zip(sk.key, sk.missing_reason) if r}
         if not reasons[lg]:  # nothing missing: the other language has nothing to explain either
             reasons = {"zh": {}, "en": {}}
             break
-    base, _missing = ds.base([session_id])
-    row = base.execute().iloc[0]
+    row = ds.bases(where={"session_id": session_id}).iloc[0]
     for b in ("product_impression_uv", "product_click_uv", "interaction_uv"):
         values[b] = None if pd.isna(row[b]) else float(row[b])
     bench = load_benchmarks(ds.path)

@@ -32,6 +32,7 @@ from ..render.fmt import fmt_value, is_missing
 from ..render.i18n import Lang, register, t
 from ..metrics import REGISTRY
 from ..render.html import note, table
+from ..render.metrics import kpi_table
 
 TITLE = ("互动与弹幕", "Interaction and comments")
 KPI_KEYS: tuple[str, ...] = ("interaction_rate", "valid_comment_ratio", "questions", "answer_coverage")
@@ -150,7 +151,7 @@ def interactions_by_value(events: pd.DataFrame, users: pd.DataFrame, tiers: tupl
 
 # ---------------------------------------------------------------------------------------- orchestration
 def _kpi_rows(ds, session_id: str, lang: Lang) -> pd.DataFrame:
-    k = ds.session_kpis(session_id, lang)
+    k = kpi_table(ds.session_kpis(session_id), lang)
     return k[k["key"].isin(KPI_KEYS)].set_index("key").loc[list(KPI_KEYS)].reset_index()
 
 

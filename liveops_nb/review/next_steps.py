@@ -197,7 +197,7 @@ def build(ds, session_id: str, *, lang: Lang = "zh", basis: Basis = "median", hi
     ds.session(session_id)
     hist = prior_sessions(si, session_id)["session_id"].iloc[-history_n:].tolist()
     keys = tuple(dict.fromkeys([*MAIN_KEYS, *GMV_FACTORS]))
-    comp = comparison_table(ds.kpis([*hist, session_id], keys=keys), si, session_id, history_n,
+    comp = comparison_table(ds.kpis(keys, where={"session_id": [*hist, session_id]}), si, session_id, history_n,
                             basis=basis, benchmarks=load_benchmarks(ds.path), keys=keys)
     weak = weakest(comp, basis, WEAK_K) or weakest(comp, "benchmark", WEAK_K)
     diag = findings if findings is not None else diagnosis.build(ds, session_id, lang=lang, history_n=history_n)

@@ -25,6 +25,7 @@ from ..render.fmt import fmt_delta, fmt_value, is_missing
 from ..render.i18n import Lang, register, t
 from ..metrics import MAIN_KEYS, REGISTRY
 from ..render.html import esc, note
+from ..render.metrics import kpi_table
 
 TITLE = ("阶段成果", "Results")
 
@@ -172,13 +173,13 @@ def build(ds, session_id: str, *, lang: Lang = "zh", basis: Basis = "median", hi
     ds.session(session_id)
     prior = prior_sessions(info, session_id)
     ids = [*prior.session_id.iloc[-max(history_n, 1):], session_id]
-    wide = ds.kpis(ids, keys=MAIN_KEYS)
+    wide = ds.kpis(MAIN_KEYS, where={"session_id": ids})
     bench = load_benchmarks(ds.path)
     comp = comparison_table(wide, info, session_id, history_n, basis=basis, benchmarks=bench)
     reasons: dict[str, dict[str, str]] = {"zh": {}, "en": {}}
     if comp["value"].isna().any():  # why each missing value is missing, in both languages
         for lg in ("zh", "en"):
-            sk = ds.session_kpis(session_id, lg)
+            sk = kpi_table(ds.session_kpis(session_id), lg)
             sk = sk[sk.key.isin(MAIN_KEYS) & sk.missing_reason.notna()]
             reasons[lg] = dict(zip(sk.key, sk.missing_reason))
     category = str(ds.session(session_id).get("category", ""))

@@ -20,6 +20,7 @@ from ..render.fmt import fmt_value, is_missing
 from ..render.i18n import Lang, register, t
 from ..metrics import REGISTRY
 from ..render.html import note, table
+from ..render.metrics import kpi_table
 
 TITLE = ("流量来源", "Traffic sources")
 GROUPS: tuple[str, ...] = ("organic", "paid", "private")
@@ -145,12 +146,12 @@ def concentration(channel_tab: pd.DataFrame) -> tuple[str | None, float, float]:
 def build(ds, session_id: str, *, lang: Lang = "zh", concentration_threshold: float = 0.5) -> TrafficData:
     """Channel and group tables, concentration, and the registry's paid spend / ROI for one session."""
     ds.session(session_id)
-    row = ds.kpis([session_id], keys=["paid_spend", "paid_roi"]).iloc[0]
+    row = ds.kpis(["paid_spend", "paid_roi"], where={"session_id": session_id}).iloc[0]
     values = {k: (None if pd.isna(row[k]) else float(row[k])) for k in ("paid_spend", "paid_roi")}
     reasons: dict[str, str | None] = {"zh": None, "en": None}
     if values["paid_roi"] is None:
         for lg in ("zh", "en"):
-            reasons[lg] = ds.session_kpis(session_id, lg).set_index("key").at["paid_roi", "missing_reason"]
+            reasons[lg] = kpi_table(ds.session_kpis(session_id), lg).set_index("key").at["paid_roi", "missing_reason"]
     if not ds.has("channels"):
         return TrafficData(session_id, None, None, None, None, None, concentration_threshold,
                            values["paid_spend"], values["paid_roi"], reasons)

@@ -107,4 +107,4 @@ def test_demo_mistimed_action(demo_ds, planted):
     assert len(rows) == 1 and mis["product_name"] in rows.iloc[0]["action_zh"]
     kf = N.key_figures(d)
     assert kf["gmv_target"] >= kf["gmv_current"] > 0
-    assert math.isclose(kf["gmv_current"], demo_ds.kpis([mis["session_id"]], keys=["gmv"])["gmv"].iloc[0], rel_tol=1e-9)
+    assert math.isclose(kf["gmv_current"], demo_ds.kpis(["gmv"], where={"session_id": mis["session_id"]})["gmv"].iloc[0], rel_tol=1e-9)

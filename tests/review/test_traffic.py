@@ -121,7 +121,7 @@ def test_demo_paid_roi_matches_registry(demo_dir, planted, viewer_level):
     data = traffic.build(ds, sid)
     assert data.channels.uv_share.sum() == pytest.approx(1.0)
     paid = data.channels[data.channels.channel_group == "paid"]
-    reg = ds.kpis([sid], keys=["paid_spend", "paid_roi"]).iloc[0]
+    reg = ds.kpis(["paid_spend", "paid_roi"], where={"session_id": sid}).iloc[0]
     assert paid.spend.sum() == pytest.approx(reg.paid_spend)
     assert paid.gmv.sum() / paid.spend.sum() == pytest.approx(reg.paid_roi)
     assert data.paid_roi == pytest.approx(reg.paid_roi)

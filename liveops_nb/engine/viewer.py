@@ -1,0 +1,180 @@
+"""Base quantities from viewer-level tables (events, orders, comments), at any grain.
+
+Each function returns a :class:`~liveops_nb.engine.rollup.Source`: rows at
+``(session_id, user_id, row dimensions…)`` with the quantities that input can give at those
+dimensions. Which quantity exists at which row dimension is declared once in :data:`ROW_SUPPORT`
+(a quantity not listed for a dimension is *not available* there, never estimated).
+
+The rules of the data model (docs/data-model.md): a *visit* is an ``enter`` paired with the same
+viewer's next ``exit`` (or the session end); watch time is its length and its channel the
+``enter``'s; a viewer is online from the minute they enter to the minute they leave, inclusive;
+people are distinct ``user_id``; PV counts are event counts; money comes from ``orders``.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import ibis
+import ibis.expr.datatypes as dt
+
+from .. import derive
+from .rollup import Source
+
+# quantity -> row dimensions (besides session attributes) it can be grouped by
+_ALL_ROWS = frozenset({"minute", "user_id"})
+ROW_SUPPORT: Mapping[str, frozenset[str]] = {
+    "impressions": frozenset({"channel", "minute", "user_id"}),
+    "views": frozenset({"channel", "minute", "user_id"}),
+    "uv": frozenset({"channel", "minute", "user_id"}),
+    "product_impression_uv": frozenset({"product_id", "minute", "user_id"}),
+    "product_click_uv": frozenset({"product_id", "minute", "user_id"}),
+    "interaction_uv": _ALL_ROWS,
+    "new_followers": _ALL_ROWS,
+    "watch_seconds": frozenset({"channel", "user_id"}),
+    "pcu": frozenset({"minute"}),
+    "online_minutes": frozenset({"minute"}),
+    "broadcast_minutes": frozenset({"minute"}),
+    "gmv": frozenset({"channel", "product_id", "minute", "user_id"}),
+    "orders": frozenset({"channel", "product_id", "minute", "user_id"}),
+    "buyers": frozenset({"channel", "product_id", "minute", "user_id"}),
+    "units": frozenset({"channel", "product_id", "minute", "user_id"}),
+    "refund_amount": frozenset({"channel", "product_id", "minute", "user_id"}),
+    "paid_gmv": frozenset({"channel", "product_id", "minute", "user_id"}),
+    "paid_spend": frozenset({"channel"}),
+    "viewer_comments": _ALL_ROWS,
+    "valid_comments": _ALL_ROWS,
+    "questions": _ALL_ROWS,
+    "answered_questions": _ALL_ROWS,
+    "next_day_returners": frozenset({"user_id"}),
+    "repeat_buyers": frozenset({"user_id"}),
+}
+
+_PEOPLE_EVENTS = {
+    "impressions": ["impression"], "uv": ["enter"], "product_impression_uv": ["product_impression"],
+    "product_click_uv": ["product_click"], "interaction_uv": ["like", "comment", "share"],
+}
+_COUNT_EVENTS = {"views": "enter", "new_followers": "follow"}
+
+
+MINUTE_TYPE = dt.Timestamp(timezone="UTC")
+
+
+def minute_of(col):
+    """The minute a timestamp falls in, as a UTC timestamp (one type for every source, so groups line up)."""
+    return col.truncate("m").cast(MINUTE_TYPE)
+
+
+def _rows(t, rdims: tuple[str, ...], where: Mapping[str, tuple[Any, ...]], *, ts: str = "ts"):
+    """Rows of ``t`` with the row dimensions it is grouped or filtered by (``minute`` from ``ts``)."""
+    if "minute" in rdims or "minute" in where:
+        t = t.mutate(minute=minute_of(t[ts]))
+    for d in ("channel", "product_id"):
+        if d in rdims or d in where:
+            t = t.filter(t[d].notnull())
+    for d, values in where.items():
+        if d in ("channel", "product_id", "minute", "user_id"):
+            t = t.filter(t[d].isin(list(values)))
+    return t
+
+
+def _person_flag(cond, user):
+    return ibis.cases((cond.any() & user.notnull().any(), 1), else_=0)
+
+
+def events_source(events, rdims, where, names: list[str]) -> Source:
+    """People and PV counts per (session, viewer[, row dims]) from ``events``, in one grouping."""
+    e = _rows(events, rdims, where)
+    et = e.event_type
+    aggs: dict[str, Any] = {}
+    for n in names:
+        if n in _PEOPLE_EVENTS:
+            aggs[n] = _person_flag(et.isin(_PEOPLE_EVENTS[n]), e.user_id)
+        else:
+            aggs[n] = (et == _COUNT_EVENTS[n]).sum()
+    t = e.group_by(["session_id", "user_id", *[d for d in rdims if d != "user_id"]]).agg(**aggs)
+    return Source(t, {n: "people" if n in _PEOPLE_EVENTS else "sum" for n in names}, per_user=True)
+
+
+def visits(events, sessions):
+    """One row per visit: session_id, user_id, channel (of the entry), enter_ts, exit_ts, watch_seconds."""
+    ee = events.filter(events.event_type.isin(["enter", "exit"])).select(
+        "session_id", "user_id", "ts", "channel", is_exit=(events.event_type == "exit").cast("int8"))
+    w = ibis.window(group_by=[ee.session_id, ee.user_id], order_by=[ee.ts, ee.is_exit])
+    ee = ee.mutate(next_ts=ee.ts.lead().over(w), next_is_exit=ee.is_exit.lead().over(w))
+    ent = ee.filter(ee.is_exit == 0)
+    ent = ent.inner_join(sessions.select("session_id", "end_time"), "session_id")
+    exit_ts = ibis.cases((ent.next_is_exit == 1, ent.next_ts), else_=ent.end_time)
+    v = ent.select("session_id", "user_id", "channel", enter_ts=ent.ts, exit_ts=exit_ts)
+    # seconds with their fraction (engines may type epoch seconds as integers)
+    return v.mutate(watch_seconds=(v.exit_ts.epoch_seconds() - v.enter_ts.epoch_seconds()).cast("float64"))
+
+
+def watch_source(visits_, rdims, where) -> Source:
+    v = _rows(visits_, rdims, where, ts="enter_ts")
+    t = v.group_by(["session_id", "user_id", *[d for d in rdims if d != "user_id"]]).agg(
+        watch_seconds=v.watch_seconds.sum())
+    return Source(t, {"watch_seconds": "sum"}, per_user=True)
+
+
+def online_source(visits_, grid, rdims, where) -> Source:
+    """Per-minute online viewers: peak (max), viewer-minutes (sum) and broadcast minutes (count)."""
+    m = derive.online_per_minute(visits_, grid)
+    m = m.mutate(minute=m.minute.cast(MINUTE_TYPE))
+    m = _rows(m, (), {k: v for k, v in where.items() if k == "minute"})
+    keys = ["session_id", *[d for d in rdims if d == "minute"]]
+    t = m.group_by(keys).agg(pcu=m.online.max(), online_minutes=m.online.sum(), broadcast_minutes=m.online.count())
+    return Source(t, {"pcu": "max", "online_minutes": "sum", "broadcast_minutes": "sum"})
+
+
+def orders_source(orders, rdims, where, names: list[str], paid_channels: list[str]) -> Source:
+    o = _rows(orders, rdims, where)
+    aggs: dict[str, Any] = {}
+    for n in names:
+        if n == "gmv":
+            aggs[n] = o.amount.sum()
+        elif n == "orders":
+            aggs[n] = o.count()
+        elif n == "units":
+            aggs[n] = o.quantity.sum()
+        elif n == "refund_amount":
+            aggs[n] = o.refund_amount.sum()
+        elif n == "buyers":
+            aggs[n] = ibis.cases((o.user_id.notnull().any(), 1), else_=0)
+        elif n == "paid_gmv":
+            paid = o.channel.isin(paid_channels or ["\0"]) if "channel" in o.columns else ibis.literal(False)
+            aggs[n] = o.amount.sum(where=paid)
+    t = o.group_by(["session_id", "user_id", *[d for d in rdims if d != "user_id"]]).agg(**aggs)
+    return Source(t, {n: "people" if n == "buyers" else "sum" for n in names}, per_user=True,
+                  fill={n: 0 for n in names})
+
+
+def spend_source(channels, rdims, where) -> Source:
+    """Paid spend per session (and channel) from the supplied ``channels`` table."""
+    c = _rows(channels, rdims, where)
+    t = c.group_by(["session_id", *[d for d in rdims if d == "channel"]]).agg(
+        paid_spend=c.spend.sum(where=c.channel_group == "paid"))
+    return Source(t, {"paid_spend": "sum"}, fill={"paid_spend": 0.0})
+
+
+def comments_source(flags, rdims, where) -> Source:
+    """Comment-quality counts from the per-comment flags (a memtable built by the comment rules)."""
+    c = _rows(flags, rdims, where)
+    names = ["viewer_comments", "valid_comments", "questions", "answered_questions"]
+    t = c.group_by(["session_id", "user_id", *[d for d in rdims if d != "user_id"]]).agg(
+        **{n: c[n].sum() for n in names})
+    return Source(t, dict.fromkeys(names, "sum"), per_user=True)
+
+
+def retention_source(returners, repeaters, viewers, late_sessions: list[str], rdims) -> Source:
+    """Next-day returners and repeat buyers as 0/1 flags per (session, viewer).
+
+    ``_late`` marks sessions whose next day is not in the data yet: a group containing one has no
+    next-day value.
+    """
+    r = returners.select("session_id", "user_id", r1=ibis.literal(1))
+    b = repeaters.select("session_id", "user_id", b1=ibis.literal(1))
+    v = viewers.select("session_id", "user_id").union(repeaters.select("session_id", "user_id")).distinct()
+    j = v.left_join(r, ["session_id", "user_id"]).left_join(b, ["session_id", "user_id"])
+    j = j.select(v.session_id, v.user_id, next_day_returners=j.r1.fill_null(0), repeat_buyers=j.b1.fill_null(0),
+                 _late=ibis.cases((v.session_id.isin(late_sessions or ["\0"]), 1), else_=0))
+    return Source(j, {"next_day_returners": "people", "repeat_buyers": "people", "_late": "max"}, per_user=True)

@@ -1,0 +1,41 @@
+"""Metric labels and the words for why a number is not available (中文 / English)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..engine.reasons import Reason
+from ..metrics import REGISTRY
+from .i18n import Lang, register, t
+
+register({
+    "not_available": ("此数据源无法提供", "not available from this source"),
+    "reason_needs_table": ("需要行为数据表 '{table}'", "needs the viewer-level '{table}' table"),
+    "reason_needs_table_or": ("需要行为数据表 '{table}' 或平台字段 {column}",
+                              "needs the viewer-level '{table}' table or the platform column {column}"),
+    "reason_not_at_grain": ("{quantity} 无法按 {dim} 拆分", "{quantity} cannot be split by {dim}"),
+    "reason_not_reported": ("本场未提供 {quantity}", "{quantity} is not reported for this session"),
+    "reason_next_day_pending": ("次日数据尚未产生", "the next day is not in the data yet"),
+    "reason_zero_denominator": ("分母为 0 ({quantity})", "the denominator is 0 ({quantity})"),
+})
+
+
+def reason_text(reason: Reason | None, lang: Lang = "zh") -> str | None:
+    """Why a value is missing, in words (None when there is no reason)."""
+    if reason is None:
+        return None
+    if reason.code == "zero_denominator":
+        return t("reason_zero_denominator", lang, quantity=reason.quantity)
+    if reason.code == "needs_table":
+        key = "reason_needs_table_or" if reason.column else "reason_needs_table"
+        body = t(key, lang, table=reason.table, column=reason.column)
+    else:
+        body = t(f"reason_{reason.code}", lang, quantity=reason.quantity, dim=reason.dim)
+    return f"{t('not_available', lang)}: {body}"
+
+
+def kpi_table(session_kpis: pd.DataFrame, lang: Lang = "zh") -> pd.DataFrame:
+    """``Dataset.session_kpis`` with the metric ``label`` and the ``missing_reason`` in ``lang``."""
+    out = session_kpis.copy()
+    out.insert(1, "label", [REGISTRY[k].label(lang) for k in out["key"]])
+    out["missing_reason"] = pd.Series([reason_text(r, lang) for r in out["reason"]], index=out.index, dtype=object)
+    return out
