@@ -1,0 +1,54 @@
+"""Numbers pages show that are *not* registry metrics: shares, gaps, attainment, step conversions, intensity.
+
+Every KPI comes from :meth:`liveops_nb.Dataset.kpis`; these helpers only relate numbers that came
+from there (a channel's share of viewers, a value's gap to a reference, a target's attainment).
+They never rebuild a registry formula from base quantities. Each returns NaN where it is undefined.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def share(part: pd.Series) -> pd.Series:
+    """Each value's share of the column total (NaN everywhere when the total is not positive)."""
+    part = part.astype(float)
+    total = part.sum()
+    return part / total if total > 0 else pd.Series(np.nan, index=part.index)
+
+
+def hhi(shares: pd.Series) -> float:
+    """Herfindahl–Hirschman index Σ share² on a 0–1 scale (1 = everything from one source); NaN if empty."""
+    s = shares.dropna().astype(float)
+    return float((s ** 2).sum()) if len(s) else float("nan")
+
+
+def relative_gap(value: float | None, reference: float | None) -> float:
+    """(value − reference) / |reference|; NaN when either is missing or the reference is 0."""
+    if value is None or reference is None or pd.isna(value) or pd.isna(reference) or reference == 0:
+        return float("nan")
+    return (float(value) - float(reference)) / abs(float(reference))
+
+
+def attainment(value: float | None, target: float | None) -> float:
+    """value / target (1.0 = target met); NaN when either is missing or the target is not positive."""
+    if value is None or target is None or pd.isna(value) or pd.isna(target) or target <= 0:
+        return float("nan")
+    return float(value) / float(target)
+
+
+def step_conversion(later: float | None, earlier: float | None) -> float:
+    """People at a funnel step / people at the step before (NaN when the earlier step is empty or missing)."""
+    if later is None or earlier is None or pd.isna(later) or pd.isna(earlier) or earlier <= 0:
+        return float("nan")
+    return float(later) / float(earlier)
+
+
+def interaction_intensity(comments: pd.Series, likes: pd.Series, shares: pd.Series, online: pd.Series) -> pd.Series:
+    """Per-minute 互动强度 / interaction intensity: (comments + likes + shares) / online viewers.
+
+    Not the registry's 互动率 (interaction_rate = interacting people / UV): a count of actions per
+    viewer online in that minute, NaN where nobody is online.
+    """
+    actions = comments.astype(float) + likes.astype(float) + shares.astype(float)
+    return actions / online.astype(float).where(online > 0)
