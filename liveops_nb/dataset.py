@@ -8,8 +8,9 @@ backend (e.g. Spark) handed to :func:`open`.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Iterable, Literal, Mapping
+from typing import Any, Literal
 
 import ibis
 import pandas as pd
@@ -35,7 +36,7 @@ CORE_BASES = frozenset(BASES).difference(*OPTIONAL_GROUPS.values())
 
 
 def open(source: str | Path | Any, *, validate: bool = True, use_viewer_level: bool = True,
-         tz: str = DEFAULT_TZ) -> "Dataset":
+         tz: str = DEFAULT_TZ) -> Dataset:
     """Open a dataset.
 
     Parameters
@@ -174,7 +175,7 @@ class Dataset:
         groups = dict(derive.DEFAULT_CHANNEL_GROUPS)
         if "channels" in self.raw:
             supplied = self.raw["channels"].select("channel", "channel_group").distinct().execute()
-            groups.update(dict(zip(supplied.channel, supplied.channel_group)))
+            groups.update(dict(zip(supplied.channel, supplied.channel_group, strict=True)))
         return groups
 
     @functools.cached_property
@@ -299,7 +300,7 @@ class Dataset:
         full = set(CORE_BASES).union(*(OPTIONAL_GROUPS[g] for g in groups))
         wkey = tuple(sorted((k, tuple(map(str, v))) for k, v in where.items()))
         for key, value in self._cache.items():
-            if key[0] != "bases" or key[1] != by or not groups <= key[3]:
+            if not isinstance(key, tuple) or key[0] != "bases" or key[1] != by or not groups <= key[3]:
                 continue
             if key[2] == wkey:
                 return value

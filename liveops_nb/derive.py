@@ -16,7 +16,8 @@ per-session base quantities of :mod:`liveops_nb.dataset` as flat queries.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import ibis
 import numpy as np
@@ -38,15 +39,15 @@ assert set(DEFAULT_CHANNEL_GROUPS.values()) <= set(CHANNEL_GROUPS)
 
 
 def visits(events, sessions):
-    """One row per visit: session_id, user_id, enter_ts, exit_ts, watch_seconds."""
+    """One row per visit: session_id, user_id, channel (of the entry), enter_ts, exit_ts, watch_seconds."""
     ee = events.filter(events.event_type.isin(["enter", "exit"])).select(
-        "session_id", "user_id", "ts", "event_type", is_exit=(events.event_type == "exit").cast("int8"))
+        "session_id", "user_id", "ts", "channel", is_exit=(events.event_type == "exit").cast("int8"))
     w = ibis.window(group_by=[ee.session_id, ee.user_id], order_by=[ee.ts, ee.is_exit])
     ee = ee.mutate(next_ts=ee.ts.lead().over(w), next_is_exit=ee.is_exit.lead().over(w))
     ent = ee.filter(ee.is_exit == 0)
     ent = ent.inner_join(sessions.select("session_id", "end_time"), "session_id")
     exit_ts = ibis.cases((ent.next_is_exit == 1, ent.next_ts), else_=ent.end_time)
-    v = ent.select("session_id", "user_id", enter_ts=ent.ts, exit_ts=exit_ts)
+    v = ent.select("session_id", "user_id", "channel", enter_ts=ent.ts, exit_ts=exit_ts)
     # seconds with their fraction (engines may type epoch seconds as integers)
     return v.mutate(watch_seconds=(v.exit_ts.epoch_seconds() - v.enter_ts.epoch_seconds()).cast("float64"))
 
@@ -60,7 +61,7 @@ def minute_grid(sessions_df: pd.DataFrame):
     offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
     grid = pd.DataFrame({
         "session_id": np.repeat(df["session_id"].to_numpy(), counts),
-        "minute": first.repeat(counts).reset_index(drop=True) + pd.to_timedelta(offsets, unit="min"),
+        "minute": first.repeat(counts.tolist()).reset_index(drop=True) + pd.to_timedelta(offsets, unit="min"),
     })
     return ibis.memtable(grid)
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .derive import DEFAULT_CHANNEL_GROUPS
-from .metrics import BASE_SOURCES, REGISTRY
+from .engine.viewer import ROW_SUPPORT
+from .metrics import BASES, REGISTRY
 from .schema import DEFAULT_TZ, TABLES
 
 _LEVEL = {"aggregate": "Aggregate level (platform exports) · 汇总层", "viewer": "Viewer level (optional) · 观众明细层"}
@@ -79,10 +80,38 @@ def metrics_markdown() -> str:
     for m in REGISTRY.values():
         out.append(f"| `{m.key}` | {m.zh} | {m.en} | {m.formula_en} · {m.formula_zh} | {m.unit} "
                    f"| {m.denominator} | {m.direction} |")
-    out += ["", "## Base quantities · 基础量", "", "| base | viewer-level source | aggregate source |", "|---|---|---|"]
-    out += [f"| `{b}` | `{v}` | {('`' + a + '`') if a else '— (viewer level only)'} |"
-            for b, (v, a) in BASE_SOURCES.items()]
+    out += ["", "## Base quantities · 基础量", "",
+            "| base | kind | viewer-level source | aggregate source | row groupings (viewer level) |",
+            "|---|---|---|---|---|"]
+    out += [f"| `{b.name}` | {b.kind} | `{b.table}` | {('`' + b.aggregate + '`') if b.aggregate else '— (viewer level only)'} "
+            f"| {', '.join(sorted(ROW_SUPPORT[b.name])) or '—'} |" for b in BASES.values()]
+    out += ["", GRAINS_TEXT]
     return "\n".join(out) + "\n"
+
+
+GRAINS_TEXT = """## Metrics at any grain · 任意粒度的指标
+
+`ds.kpis(keys, by=[...], where={...})` is the one door to every number. `by` combines the session attributes
+`session_id`, `room_id`, `host`, `day` (local date of the session's start), `week` (local date of the Monday that
+starts the ISO week), `month` (local first day), `weekday` (0 = Monday … 6) and `hour` (0–23) — a session
+belongs to the day, week and slot it starts in — with the row attributes `channel` (the channel a viewer entered
+through / an order came from), `product_id`, `minute` (a minute of the broadcast) and `user_id` (one viewer).
+
+- Base quantities are defined once (liveops_nb/engine) and grouped for any grouping; every formula above is
+  applied once to the grouped base quantities. Aggregates over several sessions are **ratios of sums**
+  (e.g. `acu` of a week = viewer-minutes / broadcast minutes of all its sessions), never averages of ratios.
+- Kinds: *sum* quantities add up; *people* quantities count each person once per group when viewer-level data
+  exists (a viewer of two sessions in one week is one weekly viewer); *max* (`pcu`) is the highest per-minute
+  online count of the group's minutes (for several sessions: the highest session peak).
+- From aggregate-only data (platform exports), people counts over several sessions are **sums over sessions**
+  (a viewer of two sessions counts twice); the result says so (`attrs["people_summed"]`).
+- Where a grain cannot give a quantity (e.g. `pcu` per channel, `uv` per product), the metric is missing with a
+  reason (`attrs["missing"]`), never a number from another formula.
+- `minute` rows: `uv` there is the people who entered in that minute; `pcu`/`acu` are the online count.
+- Numbers that are not metrics (shares, HHI, gaps to a reference, attainment, funnel step conversions, the
+  timeline's per-minute 互动强度 / interaction intensity) live in `liveops_nb/measures.py`; 互动率 /
+  interaction rate is only the registry's `interaction_rate`.
+"""
 
 
 def write_docs(folder: str | Path = "docs") -> list[Path]:

@@ -7,7 +7,8 @@ sessions are sums over sessions (a viewer of two sessions counts twice) and the 
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import ibis
 
@@ -102,7 +103,7 @@ def session_source(sessions, minute_stats, spans, names: list[str]) -> tuple[Sou
     return Source(t, {n: _kind(n) for n in keep}), missing
 
 
-def paid_source(channels, names: list[str]) -> Source:
+def paid_source(channels, names: Sequence[str]) -> Source:
     """Paid spend and paid-channel GMV per session from the ``channels`` export."""
     paid = channels.channel_group == "paid"
     aggs = {"paid_spend": channels.spend.sum(where=paid) if "spend" in channels.columns else None,

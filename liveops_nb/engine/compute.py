@@ -7,8 +7,9 @@ keys. A quantity that no source can give at this grain is left out with a :class
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import ibis
 
@@ -62,7 +63,7 @@ def viewer_plan(ds: Any, by: tuple[str, ...], where: Mapping[str, tuple], names:
     if q := _want(ok, _EVENT_Q):
         plan.sources.append(vw.events_source(ev, rdims, rwhere, q))
     if "watch_seconds" in ok or _want(ok, _ONLINE_Q):
-        visits = vw.visits(ev, sessions)
+        visits = derive.visits(ev, sessions)
         if "watch_seconds" in ok:
             plan.sources.append(vw.watch_source(visits, rdims, rwhere))
         if _want(ok, _ONLINE_Q):

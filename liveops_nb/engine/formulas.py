@@ -1,7 +1,8 @@
 """The registry's formulas, applied once: a metric is a base quantity, or a ratio of two times a scale."""
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import ibis
 import pandas as pd

@@ -11,7 +11,8 @@ A grain is a combination of *dimensions* (``by`` columns of :meth:`Dataset.kpis`
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import pandas as pd
 

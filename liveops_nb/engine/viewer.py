@@ -12,7 +12,8 @@ people are distinct ``user_id``; PV counts are event counts; money comes from ``
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import ibis
 import ibis.expr.datatypes as dt
@@ -93,20 +94,6 @@ def events_source(events, rdims, where, names: list[str]) -> Source:
             aggs[n] = (et == _COUNT_EVENTS[n]).sum()
     t = e.group_by(["session_id", "user_id", *[d for d in rdims if d != "user_id"]]).agg(**aggs)
     return Source(t, {n: "people" if n in _PEOPLE_EVENTS else "sum" for n in names}, per_user=True)
-
-
-def visits(events, sessions):
-    """One row per visit: session_id, user_id, channel (of the entry), enter_ts, exit_ts, watch_seconds."""
-    ee = events.filter(events.event_type.isin(["enter", "exit"])).select(
-        "session_id", "user_id", "ts", "channel", is_exit=(events.event_type == "exit").cast("int8"))
-    w = ibis.window(group_by=[ee.session_id, ee.user_id], order_by=[ee.ts, ee.is_exit])
-    ee = ee.mutate(next_ts=ee.ts.lead().over(w), next_is_exit=ee.is_exit.lead().over(w))
-    ent = ee.filter(ee.is_exit == 0)
-    ent = ent.inner_join(sessions.select("session_id", "end_time"), "session_id")
-    exit_ts = ibis.cases((ent.next_is_exit == 1, ent.next_ts), else_=ent.end_time)
-    v = ent.select("session_id", "user_id", "channel", enter_ts=ent.ts, exit_ts=exit_ts)
-    # seconds with their fraction (engines may type epoch seconds as integers)
-    return v.mutate(watch_seconds=(v.exit_ts.epoch_seconds() - v.enter_ts.epoch_seconds()).cast("float64"))
 
 
 def watch_source(visits_, rdims, where) -> Source:
