@@ -28,7 +28,7 @@ from .schema import CHANNEL_GROUPS
 
 FEW_SESSIONS = 8  # up to this many sessions are read with one equality filter each (only_sessions)
 
-# Douyin channel names (METRICS.md) and their group; a supplied channels table may add more.
+# Douyin channel names (docs/metrics.md) and their group; a supplied channels table may add more.
 DEFAULT_CHANNEL_GROUPS: dict[str, str] = {
     "直播推荐": "organic", "短视频引流": "organic", "关注": "organic", "搜索": "organic",
     "个人主页&店铺&橱窗": "organic", "商城推荐": "organic", "活动页": "organic", "其他": "organic",

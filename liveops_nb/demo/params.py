@@ -19,7 +19,7 @@ __all__ = ["START_DATE", "ROOM_IDS", "CHANNELS", "CHANNEL_GROUP", "EXPERIMENT_SP
 START_DATE = date(2026, 9, 7)  # a Monday
 ROOM_IDS = tuple(r[0] for r in txt.ROOMS)
 
-# Douyin channel names (METRICS.md). Used for all rooms, including the Kuaishou one.
+# Douyin channel names (docs/data-model.md, channel groups). Used for all rooms, including the Kuaishou one.
 CHANNELS: tuple[str, ...] = (
     "直播推荐", "短视频引流", "关注", "搜索", "个人主页&店铺&橱窗", "商城推荐",
     "千川", "品牌广告", "随心推", "社群",
