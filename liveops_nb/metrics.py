@@ -12,9 +12,10 @@ with the reason, never estimated.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Literal, Mapping
+from typing import Literal
 
 from .errors import UnknownMetricError
 
