@@ -99,7 +99,8 @@ class UnknownMetricError(LiveOpsError, KeyError):
 
     def __init__(self, key: str) -> None:
         self.key = key
-        super().__init__(f"'{key}' is not a registered metric; see liveops_nb.metrics.REGISTRY for the keys.")
+        super().__init__(f"'{key}' is not a registered metric; see liveops_nb.metrics.REGISTRY or docs/metrics.md "
+                         "for the keys.")
 
     def __str__(self) -> str:
         return self.args[0]
@@ -154,6 +155,47 @@ class UnknownSectionError(LiveOpsError, KeyError):
         self.name = name
         self.known = tuple(known)
         super().__init__(f"'{name}' is not a registered section; sections are: {', '.join(self.known)}.")
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+class UnknownOptionError(LiveOpsError, ValueError):
+    """An option value that is not one of its allowed choices (e.g. a comparison basis)."""
+
+    def __init__(self, option: str, value: object, allowed: Sequence[str] = ()) -> None:
+        self.option = option
+        self.value = value
+        self.allowed = tuple(allowed)
+        super().__init__(f"{option} must be one of {', '.join(self.allowed)}, not {value!r}.")
+
+
+class UnknownColumnError(LiveOpsError, KeyError):
+    """A column that is not in a table of the data model."""
+
+    def __init__(self, table: str, column: str, known: Sequence[str] = ()) -> None:
+        self.table = table
+        self.column = column
+        super().__init__(f"'{column}' is not a column of table '{table}'; its columns are: {', '.join(known)}.")
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+class NumberFormatError(LiveOpsError, ValueError):
+    """A text that is not a number in any format platforms export (¥1,234 · 15.28% · 1.2万 · 1分5秒)."""
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+        super().__init__(f"not a number: {value!r} (accepted: 1234.5, ¥1,234, 15.28%, 1.2万, 1分5秒, '-' for missing)")
+
+
+class UnknownTextError(LiveOpsError, KeyError):
+    """A bilingual text key that is not registered (raised when strict text checking is on, as in the tests)."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(f"text key '{key}' is not registered in liveops_nb.render.i18n")
 
     def __str__(self) -> str:
         return self.args[0]

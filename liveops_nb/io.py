@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import DataProblem, LiveOpsError
+from .errors import DataProblem, LiveOpsError, NumberFormatError
 from .schema import DEFAULT_TZ, TABLES, Column, Table
 
 MISSING_TOKENS = {"", "-", "--", "—", "nan", "NaN", "null", "NULL", "None", "N/A", "n/a"}
@@ -54,7 +54,7 @@ def parse_number(value: Any) -> float | None:
     if m and any(m.groups()):
         h, mi, se = (float(g) if g else 0.0 for g in m.groups())
         return h * 3600 + mi * 60 + se
-    raise ValueError(f"not a number: {value!r}")
+    raise NumberFormatError(value)
 
 
 @dataclass

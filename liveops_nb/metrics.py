@@ -12,7 +12,7 @@ with the reason, never estimated.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
@@ -71,8 +71,27 @@ class Metric:
         return (self.numerator,) + ((self.denominator_base,) if self.denominator_base else ())
 
 
+class _Registry(Mapping[str, Metric]):
+    """Read-only view of the registered metrics; an unknown key raises :class:`UnknownMetricError`."""
+
+    def __init__(self, entries: dict[str, Metric]) -> None:
+        self._entries = entries
+
+    def __getitem__(self, key: str) -> Metric:
+        try:
+            return self._entries[key]
+        except KeyError:
+            raise UnknownMetricError(key) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
 _METRICS: dict[str, Metric] = {}
-REGISTRY: Mapping[str, Metric] = MappingProxyType(_METRICS)
+REGISTRY: Mapping[str, Metric] = _Registry(_METRICS)
 """Every registered metric by key (read-only; the definitions below are the only entries)."""
 
 
@@ -83,10 +102,8 @@ def _register(metric: Metric) -> Metric:
 
 
 def get(key: str) -> Metric:
-    try:
-        return REGISTRY[key]
-    except KeyError:
-        raise UnknownMetricError(key) from None
+    """The metric ``key``; raises :class:`UnknownMetricError` (with the known keys) for anything else."""
+    return REGISTRY[key]
 
 
 def _count(key, zh, en, fzh, fen, unit="people", denominator="none", direction="higher", numerator=None, main=False):

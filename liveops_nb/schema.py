@@ -22,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .errors import UnknownColumnError
+
 DEFAULT_TZ = "Asia/Shanghai"
 
 Dtype = Literal["string", "int", "float", "timestamp", "bool"]
@@ -58,7 +60,7 @@ class Table:
         for c in self.columns:
             if c.name == name:
                 return c
-        raise KeyError(name)
+        raise UnknownColumnError(self.name, name, self.column_names)
 
     @property
     def column_names(self) -> list[str]:

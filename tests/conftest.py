@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# an unregistered text key is an error in tests (pages show the key itself instead)
+os.environ.setdefault("LIVEOPS_STRICT_TEXT", "1")
+
 sys.path.insert(0, str(Path(__file__).parent))
 import tiny  # noqa: E402
 

@@ -11,6 +11,8 @@ import functools
 import glob
 from typing import Literal
 
+from ..errors import UnknownOptionError
+
 Mode = Literal["interactive", "static"]
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
@@ -62,7 +64,7 @@ def enable(mode: Mode = "interactive") -> None:
         _register_fonts()
         alt.renderers.enable("svg")
     else:
-        raise ValueError(f"render mode must be 'interactive' or 'static', not {mode!r}")
+        raise UnknownOptionError("render mode", mode, ("interactive", "static"))
 
 
 def to_svg(chart) -> str:

@@ -6,8 +6,11 @@ data model, so this table holds only the words around them.
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import Literal
+
+from ..errors import UnknownOptionError, UnknownTextError
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -18,15 +21,21 @@ STRINGS: dict[str, tuple[str, str]] = {}
 def register(strings: Mapping[str, tuple[str, str]]) -> None:
     """Add ``{key: (中文, English)}`` entries; a key registered twice must keep the same text."""
     for k, v in strings.items():
-        if k in STRINGS and STRINGS[k] != tuple(v):
-            raise ValueError(f"i18n key '{k}' registered twice with different text: {STRINGS[k]} vs {v}")
+        assert k not in STRINGS or STRINGS[k] == tuple(v), f"text key '{k}' registered twice with different text"
         STRINGS[k] = (v[0], v[1])
+
+
+def strict() -> bool:
+    """Whether an unknown text key is an error (``LIVEOPS_STRICT_TEXT=1``, set by the test suite)."""
+    return os.environ.get("LIVEOPS_STRICT_TEXT") == "1"
 
 
 def t(key: str, lang: Lang = "zh", **fmt) -> str:
     """The string ``key`` in ``lang``, formatted with ``fmt``; unknown keys are returned as-is."""
     pair = STRINGS.get(key)
     if pair is None:
+        if strict():
+            raise UnknownTextError(key)
         return key.format(**fmt) if fmt else key
     text = pair[0] if lang == "zh" else pair[1]
     return text.format(**fmt) if fmt else text
@@ -34,7 +43,7 @@ def t(key: str, lang: Lang = "zh", **fmt) -> str:
 
 def check_lang(lang: str) -> Lang:
     if lang not in LANGS:
-        raise ValueError(f"language must be 'zh' or 'en', not {lang!r}")
+        raise UnknownOptionError("language", lang, LANGS)
     return lang
 
 
