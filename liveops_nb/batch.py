@@ -266,7 +266,8 @@ def write_index(summary: BatchSummary, sessions: pd.DataFrame, lang: str = "zh")
         if o.status == "failed":
             status += f": {html.escape(o.error)}"
         elif o.section_errors:
-            status += " (" + ("部分章节出错: " if zh else "sections with errors: ") + ", ".join(o.section_errors) + ")"
+            status += (" (" + ("部分章节出错: " if zh else "sections with errors: ")
+                       + ", ".join(html.escape(_section_title(name, lang)) for name in o.section_errors) + ")")
         cells = [html.escape(o.session_id),
                  html.escape(str(r.room_name)) if r is not None else "",
                  f"{r.start_time:%Y-%m-%d %H:%M}" if r is not None else "",
@@ -292,6 +293,17 @@ def _atomic_write(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+def _section_title(name: str, lang: str) -> str:
+    """The heading of review section ``name`` from the registry of sections (the name itself if unknown)."""
+    from .errors import UnknownSectionError
+    from .pages import sections  # the review's sections: imported only when a report lists failed ones
+
+    try:
+        return sections.get(name).heading("zh" if lang == "zh" else "en")
+    except UnknownSectionError:
+        return name
 
 
 def _safe(session_id: str) -> str:

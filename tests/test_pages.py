@@ -74,18 +74,6 @@ def test_memo_preload_serves_each_session_from_the_whole_table(tiny_ds):
     assert not memo.preload("no_such_table")
 
 
-def test_memo_base_reuses_the_executed_quantities(tiny_ds):
-    from liveops_nb.pages.app import DatasetMemo
-
-    memo = DatasetMemo(tiny_ds)
-    table, missing = memo.base(["S1"])
-    expected, expected_missing = tiny_ds.base(["S1"])
-    got = table.execute().set_index("session_id").sort_index(axis=1)
-    want = expected.execute().set_index("session_id").sort_index(axis=1)
-    pd.testing.assert_frame_equal(got, want, check_dtype=False)
-    assert missing == expected_missing
-
-
 # ---------------------------------------------------------------------- URL query, pre-heating, data reload
 @pytest.fixture()
 def fresh_query(monkeypatch):
@@ -190,10 +178,9 @@ def test_turns_yields_between_steps_and_a_newer_run_cancels_the_older():
 
 def test_turns_use_the_kernel_loop_only_inside_a_kernel():
     import asyncio
+    import threading
 
     from liveops_nb.pages.outputs import _kernel_call_soon
-
-    import threading
 
     async def inside_a_loop():
         return asyncio.get_running_loop(), _kernel_call_soon()
@@ -232,3 +219,132 @@ def test_switching_back_reuses_the_shown_outputs(tiny_dir):
     assert page.outputs["timeline"].outputs != first
     page.select("S1")
     assert page.outputs["timeline"].outputs == first  # the same chart widgets (model ids), nothing new made
+
+
+# ---------------------------------------------------------------------- the registry of sections
+def test_review_sections_come_from_the_registry_in_template_order():
+    from liveops_nb.errors import LiveOpsError, UnknownSectionError
+    from liveops_nb.pages import sections
+
+    assert sections.REVIEW == ("results", "timeline", "traffic", "funnel", "products", "interaction", "audience",
+                               "diagnosis", "next_steps")
+    for name in sections.REVIEW:
+        s = sections.get(name)
+        assert s.name == name and len(s.title) == 2 and all(s.title)
+        assert callable(s.build) and callable(s.render) and callable(s.key_figures)
+    assert sections.get("results").heading("en") == "Results" and sections.get("results").heading("zh") == "阶段成果"
+    with pytest.raises(UnknownSectionError, match="no_such_section.*results") as err:
+        sections.get("no_such_section")
+    assert isinstance(err.value, LiveOpsError) and isinstance(err.value, KeyError)
+
+
+def test_register_adds_a_section_and_rejects_options_nobody_sets():
+    from liveops_nb.errors import LiveOpsError
+    from liveops_nb.pages import sections
+
+    extra = sections.Section("test_extra", ("额外", "Extra"), lambda ds, sid, o: (sid, o.basis),
+                             lambda data, lang: [f"<p>{data}</p>"], reads=frozenset({"basis"}))
+    try:
+        assert sections.register(extra) is extra and sections.get("test_extra") is extra
+        assert "test_extra" in sections.names() and "test_extra" not in sections.REVIEW
+    finally:
+        sections._SECTIONS.pop("test_extra", None)
+    with pytest.raises(LiveOpsError, match="no_such_option"):
+        sections.register(sections.Section("test_bad", ("坏", "Bad"), extra.build, extra.render,
+                                           reads=frozenset({"no_such_option"})))
+    assert "test_bad" not in sections.names()
+
+
+def test_review_options_are_one_frozen_hashable_object():
+    import dataclasses
+
+    from liveops_nb.pages.sections import ReviewOptions
+
+    o = ReviewOptions()
+    assert (o.basis, o.history_n, o.lang) == ("median", 10, "zh")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        o.basis = "previous"  # type: ignore[misc]
+    assert hash(o) == hash(ReviewOptions()) and o.only(frozenset({"history_n"})) == (10,)
+
+
+def test_a_basis_change_rebuilds_only_the_sections_that_read_it(tiny_dir):
+    from liveops_nb.pages import sections
+    from liveops_nb.pages.review_page import ReviewPage
+
+    page = ReviewPage("S1", str(tiny_dir), lang="en")
+    for name in sections.REVIEW:
+        page.section(name)
+    assert page.section_errors == []
+    built = set(page._built)
+    timeline = page.outputs["timeline"].outputs
+    page.set_basis("previous")
+    rebuilt = {key[0] for key in set(page._built) - built}
+    assert rebuilt == {"results", "next_steps"} == {n for n in sections.REVIEW if "basis" in sections.get(n).reads}
+    assert page.basis == "previous" and page.outputs["timeline"].outputs == timeline
+    page.select("S2")
+    page.select("S1")  # the timeline built before the basis change is reused
+    assert page.outputs["timeline"].outputs == timeline
+
+
+def test_an_unknown_section_shows_a_friendly_error_and_is_listed(tiny_dir):
+    from liveops_nb.pages.review_page import ReviewPage
+
+    page = ReviewPage("S1", str(tiny_dir), lang="en", mode="static")
+    page._items("no_such_section")
+    assert page.section_errors == ["no_such_section"]
+    assert "no_such_section" not in page.save_key_figures()
+
+
+def test_review_page_reads_the_session_from_the_url(fresh_query, monkeypatch, tiny_dir):
+    from liveops_nb.pages.review_page import ReviewPage
+
+    monkeypatch.setenv("QUERY_STRING", "session=S2")
+    assert ReviewPage("S1", str(tiny_dir), lang="en").session_id == "S2"  # the URL wins over the parameter
+    monkeypatch.setenv("QUERY_STRING", "session=NOPE")
+    page = ReviewPage("", str(tiny_dir), lang="en")
+    assert page.session_id is None and "NOPE" in page.message and page.error is None
+    from liveops_nb.errors import UnknownSessionError
+
+    with pytest.raises(UnknownSessionError):  # a batch run fails loudly
+        ReviewPage("", str(tiny_dir), lang="en", mode="static")
+
+
+# ---------------------------------------------------------------------- the page base class
+def test_a_page_that_cannot_open_shows_a_friendly_error_or_raises_when_static(tiny_dir, monkeypatch):
+    from liveops_nb.errors import LiveOpsError
+    from liveops_nb.pages import base
+
+    shown: list = []
+    monkeypatch.setattr(base, "display", shown.append)
+
+    class Broken(base.Page):
+        makes_charts = False
+
+        def _opened(self) -> None:
+            raise LiveOpsError("this dataset is not for this page")
+
+    page = Broken(data_dir=str(tiny_dir))
+    assert isinstance(page.error, LiveOpsError) and not page._ready()
+    page.controls()
+    assert "this dataset is not for this page" in shown[-1].data and len(shown) == 2  # page style, the error
+    page.section("anything")
+    assert page.outputs == {} and len(shown) == 2
+    with pytest.raises(LiveOpsError):
+        Broken(data_dir=str(tiny_dir), mode="static")
+
+
+def test_landing_page_lists_sessions_and_filters_by_room(tiny_dir, tiny_ds):
+    from liveops_nb.pages.landing import LandingPage
+
+    page = LandingPage(str(tiny_dir), lang="en")
+    page.controls()
+    page.section("sessions")
+    html = page.outputs["sessions"].outputs[0]["data"]["text/html"]
+    assert html.count("<tr>") == 1 + len(tiny_ds.session_info) and "open review" in html
+    assert "01-session-review.ipynb?session=S1" in html
+    page.set_room("no-such-room")
+    assert "<tbody></tbody>" in page.outputs["sessions"].outputs[0]["data"]["text/html"]
+    page.set_room("")
+    assert page.outputs["sessions"].outputs[0]["data"]["text/html"] == html
+    page.section("nope")
+    assert "nope" in page.outputs["nope"].outputs[0]["data"]["text/html"]  # the registry's error, shown

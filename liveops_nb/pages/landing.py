@@ -4,13 +4,14 @@ from __future__ import annotations
 import html
 
 import pandas as pd
-from IPython.display import HTML, display
+from IPython.display import display
 
-from ..render.fmt import fmt_value
-from ..render.i18n import Lang, check_lang, register, t
+from ..errors import UnknownSectionError
 from ..metrics import REGISTRY
-from .app import friendly_error, load_dataset
-from ..render.html import note, page_style
+from ..render.fmt import fmt_value
+from ..render.html import note
+from ..render.i18n import Lang, register, t
+from .base import Page
 
 register({
     "landing_title": ("场次总览", "Sessions"),
@@ -22,6 +23,7 @@ register({
 
 COLUMNS = ("gmv", "uv", "pcu", "avg_watch_seconds", "gpm", "click_to_order_rate", "refund_rate")
 REVIEW_NOTEBOOK = "01-session-review.ipynb"
+SECTIONS = ("sessions",)
 
 
 def sessions_table_html(sessions: pd.DataFrame, lang: Lang = "zh", link_to: str = REVIEW_NOTEBOOK) -> str:
@@ -35,31 +37,53 @@ def sessions_table_html(sessions: pd.DataFrame, lang: Lang = "zh", link_to: str 
         cells.append(f'<a href="{href}" target="_blank">{t("landing_open", lang)}</a>')
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     thead = "".join(f"<th>{html.escape(h)}</th>" for h in head)
-    return f'<table class="lo lo-table lo-sessions"><thead><tr>{thead}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    body = "".join(rows)
+    return f'<table class="lo lo-table lo-sessions"><thead><tr>{thead}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def show_sessions(data_dir: str = "", lang: Lang = "zh") -> None:
-    """Display the session list with a room filter (a widget) — the landing page of ``make run``."""
-    import ipywidgets as w
+class LandingPage(Page):
+    """Controller of the landing notebook (``notebooks/00-sessions.ipynb``, the start page of ``make run``).
 
-    lang = check_lang(lang)
-    display(HTML(page_style()))
-    try:
-        ds = load_dataset(data_dir)
-        sessions = ds.sessions(lang=lang)
-    except Exception as err:
-        display(HTML(friendly_error(err, lang)))
-        return
-    rooms = sessions.drop_duplicates("room_id")
-    picker = w.Dropdown(options=[(t("all", lang), "")] + list(zip(rooms.room_name, rooms.room_id)),
-                        description=t("room", lang))
-    body = w.HTML()
+    One section, ``sessions``: the session table, filtered by the room picker of :meth:`controls`.
 
-    def refresh(_change=None) -> None:
-        shown = sessions if not picker.value else sessions[sessions.room_id == picker.value]
-        body.value = (note(t("landing_count", lang, n=len(sessions), m=len(shown)), "info")
-                      + sessions_table_html(shown, lang))
+    Parameters
+    ----------
+    data_dir : data folder ("" = ``$LIVEOPS_DATA`` or ``data/demo``).
+    lang : "zh" or "en".
+    mode : "interactive" (room picker) or "static" (every session, no picker).
+    """
 
-    picker.observe(refresh, names="value")
-    refresh()
-    display(w.VBox([picker, body]))
+    area_class = "lo-landing-"
+    makes_charts = False
+
+    def __init__(self, data_dir: str = "", lang: Lang = "zh", mode: str = "interactive") -> None:
+        self.room = ""  # room id shown ("" = every room)
+        self.sessions = pd.DataFrame()
+        super().__init__(data_dir=data_dir, lang=lang, mode=mode)
+
+    def set_room(self, room: str) -> None:
+        """Show the sessions of ``room`` ("" = every room); re-renders the table."""
+        self.room = room or ""
+        self._rerender(["sessions"])
+
+    def _opened(self) -> None:
+        self.sessions = self.ds.sessions()
+
+    def _controls(self) -> None:
+        if self.static:
+            return
+        import ipywidgets as w
+
+        rooms = self.sessions.drop_duplicates("room_id")
+        rooms_shown = list(zip(rooms.room_name, rooms.room_id, strict=True))
+        picker = w.Dropdown(options=[(t("all", self.lang), ""), *rooms_shown], description=t("room", self.lang))
+        picker.observe(lambda change: self.set_room(change["new"]), names="value")
+        display(picker)
+
+    def _build(self, name: str) -> list:
+        if name not in SECTIONS:
+            raise UnknownSectionError(name, SECTIONS)
+        shown = self.sessions if not self.room else self.sessions[self.sessions.room_id == self.room]
+        return [note(t("landing_count", self.lang, n=len(self.sessions), m=len(shown)), "info")
+                + sessions_table_html(shown, self.lang)]
+

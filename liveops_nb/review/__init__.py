@@ -1,4 +1,4 @@
-"""The session review (下播复盘): one module per section of the review template.
+"""The session review (下播复盘): one analysis module per section of the review template.
 
 Every section module exposes
 
@@ -11,31 +11,7 @@ Every section module exposes
 * optionally ``key_figures(data) -> dict`` — numbers for the batch JSON.
 
 Sections cope with aggregate-only datasets: what cannot be computed says so in
-one line.
+one line. Pages find sections through the registry of sections
+(:mod:`liveops_nb.pages.sections`: one declared ``Section`` type, one ``build``
+signature, the review's order), never by name from this package.
 """
-from __future__ import annotations
-
-import importlib
-from types import ModuleType
-
-SECTIONS: tuple[str, ...] = (
-    "results", "timeline", "traffic", "funnel", "products", "interaction", "audience", "diagnosis", "next_steps",
-)
-
-
-def section(name: str) -> ModuleType:
-    """The module of section ``name`` (imported on first use)."""
-    if name not in SECTIONS:
-        raise KeyError(f"unknown review section '{name}'; sections are: {', '.join(SECTIONS)}")
-    return importlib.import_module(f"{__name__}.{name}")
-
-
-def build(name: str, ds, session_id: str, *, lang: str = "zh", **options):
-    """Build section ``name``, passing only the options its ``build`` accepts (basis, history_n, ...)."""
-    import inspect
-
-    fn = section(name).build
-    params = inspect.signature(fn).parameters
-    if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
-        options = {k: v for k, v in options.items() if k in params}
-    return fn(ds, session_id, lang=lang, **options)

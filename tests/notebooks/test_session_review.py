@@ -65,7 +65,6 @@ def test_aggregate_only_dataset_runs_in_english(tmp_path):
 
 def test_batch_with_one_broken_session(tmp_path):
     import tiny
-
     from liveops_nb.batch import run_batch
 
     data = tiny.write(tmp_path / "tiny")
@@ -79,7 +78,8 @@ def test_batch_with_one_broken_session(tmp_path):
     assert json.loads((report / "key_figures.json").read_text(encoding="utf-8"))["kpis"]["gmv"] == 500
     html = (report / "review.html").read_text(encoding="utf-8")
     assert "data:image/svg+xml" in html  # charts embedded as SVG
-    assert not re.findall(r'(?:src|href)="(?:https?:)?//', html), "static report must not load anything from the network"
+    assert not re.findall(r'(?:src|href)="(?:https?:)?//', html), \
+        "static report must not load anything from the network"
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="S1/review.html"' in index and "S404" in index and "失败" in index
     assert not list(out.glob(".tmp-*")), "no half-written report is left behind"
@@ -129,7 +129,6 @@ def test_kernel_pool_reuses_one_kernel_with_a_clean_namespace(tmp_path):
 
 def test_batch_after_a_failed_session_continues_in_a_fresh_kernel(tmp_path):
     import tiny
-
     from liveops_nb.batch import run_batch
 
     data = tiny.write(tmp_path / "tiny")

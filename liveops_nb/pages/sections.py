@@ -1,0 +1,163 @@
+"""The registry of review sections: one declared type, looked up by name.
+
+Every section of the session review is a :class:`Section` — a title, a ``build``
+callable with one signature for all sections, ``build(ds, session_id, options)``,
+a ``render(data, lang) -> list`` callable and optional ``key_figures(data) -> dict``.
+Sections are registered with :func:`register` and found with :func:`get`
+(an unknown name raises :class:`~liveops_nb.errors.UnknownSectionError`);
+:data:`REVIEW` is the review's order. The review page, the batch index and
+the tests of ``notebooks/01-session-review.ipynb`` read this registry.
+
+The analyses in :mod:`liveops_nb.review` keep their own keyword signatures for
+now; the thin adapters below (``_results``, ``_timeline``, ...) map the one
+:class:`ReviewOptions` object onto them, passing exactly the options each
+section declares in :attr:`Section.reads`.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+from ..errors import LiveOpsError, UnknownSectionError
+from ..render.i18n import Lang
+from ..review import audience, diagnosis, funnel, interaction, next_steps, products, results, timeline, traffic
+from ..review.results import Basis
+
+
+@dataclass(frozen=True)
+class ReviewOptions:
+    """What a review section may be asked to vary: one frozen (hashable) object for every section.
+
+    Attributes
+    ----------
+    basis : comparison basis of the KPI cards and the weakest metrics: previous | median | benchmark | target.
+    history_n : earlier sessions of the room in the median (and in the diagnosis' room history).
+    lang : language of the few texts some analyses still build (missing-value reasons, interaction notes);
+        goes away when the analyses are language-neutral (issue 8, item 4).
+    """
+
+    basis: Basis = "median"
+    history_n: int = 10
+    lang: Lang = "zh"
+
+    def only(self, names: frozenset[str]) -> tuple[Any, ...]:
+        """The values of the fields in ``names`` (in declaration order): a cache key part."""
+        return tuple(getattr(self, f.name) for f in fields(self) if f.name in names)
+
+
+Build = Callable[[Any, str, ReviewOptions], Any]
+Render = Callable[[Any, Lang], list]
+KeyFigures = Callable[[Any], Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of a page.
+
+    Attributes
+    ----------
+    name : registry key, also the CSS class suffix of its page area (``lo-section-<name>``).
+    title : ``(中文, English)`` heading.
+    build : ``build(ds, session_id, options) -> data`` (an analysis result; no widgets, no HTML).
+    render : ``render(data, lang) -> list`` of displayable items (HTML strings, charts, DataFrames).
+    key_figures : ``key_figures(data) -> dict`` of numbers for the batch JSON, or None.
+    reads : the :class:`ReviewOptions` fields ``build`` reads besides ``lang`` (a change of another
+        field neither rebuilds nor re-renders the section).
+    """
+
+    name: str
+    title: tuple[str, str]
+    build: Build
+    render: Render
+    key_figures: KeyFigures | None = None
+    reads: frozenset[str] = frozenset()
+
+    def heading(self, lang: Lang = "zh") -> str:
+        """The title in ``lang``."""
+        return self.title[0] if lang == "zh" else self.title[1]
+
+
+_SECTIONS: dict[str, Section] = {}
+
+
+def register(section: Section) -> Section:
+    """Add ``section`` to the registry (a name registered again is replaced); returns it."""
+    unknown = section.reads - {f.name for f in fields(ReviewOptions)}
+    if unknown:
+        raise LiveOpsError(f"section '{section.name}' reads {sorted(unknown)}, which ReviewOptions does not have")
+    _SECTIONS[section.name] = section
+    return section
+
+
+def get(name: str) -> Section:
+    """The registered section ``name``.
+
+    Raises
+    ------
+    UnknownSectionError
+        ``name`` is not registered (the message lists the registered names).
+    """
+    try:
+        return _SECTIONS[name]
+    except KeyError:
+        raise UnknownSectionError(name, list(_SECTIONS)) from None
+
+
+def names() -> tuple[str, ...]:
+    """Every registered section name, in registration order."""
+    return tuple(_SECTIONS)
+
+
+# ------------------------------------------------------------------ adapters onto today's analysis signatures
+def _results(ds: Any, session_id: str, o: ReviewOptions) -> Any:
+    return results.build(ds, session_id, lang=o.lang, basis=o.basis, history_n=o.history_n)
+
+
+def _timeline(ds: Any, session_id: str, o: ReviewOptions) -> Any:
+    return timeline.build(ds, session_id, lang=o.lang)
+
+
+def _traffic(ds: Any, session_id: str, o: ReviewOptions) -> Any:
+    return traffic.build(ds, session_id, lang=o.lang)
+
+
+def _funnel(ds: Any, session_id: str, o: ReviewOptions) -> Any:
+    return funnel.build(ds, session_id, lang=o.lang)
+
+
+def _products(ds: Any, session_id: str, o: ReviewOptions) -> Any:
+    return products.build(ds, session_id, lang=o.lang)
+
+
+def _interaction(ds: Any, session_id: str, o: ReviewOptions) -> Any:
+    return interaction.build(ds, session_id, lang=o.lang)
+
+
+def _audience(ds: Any, session_id: str, o: ReviewOptions) -> Any:
+    return audience.build(ds, session_id, lang=o.lang)
+
+
+def _diagnosis(ds: Any, session_id: str, o: ReviewOptions) -> Any:
+    return diagnosis.build(ds, session_id, lang=o.lang, history_n=o.history_n)
+
+
+def _next_steps(ds: Any, session_id: str, o: ReviewOptions) -> Any:
+    return next_steps.build(ds, session_id, lang=o.lang, basis=o.basis, history_n=o.history_n)
+
+
+_BASIS = frozenset({"basis", "history_n"})
+_HISTORY = frozenset({"history_n"})
+
+REVIEW: tuple[str, ...] = tuple(register(s).name for s in (
+    Section("results", results.TITLE, _results, results.render, results.key_figures, _BASIS),
+    Section("timeline", timeline.TITLE, _timeline, timeline.render, timeline.key_figures),
+    Section("traffic", traffic.TITLE, _traffic, traffic.render, traffic.key_figures),
+    Section("funnel", funnel.TITLE, _funnel, funnel.render, funnel.key_figures),
+    Section("products", products.TITLE, _products, products.render, products.key_figures),
+    Section("interaction", interaction.TITLE, _interaction, interaction.render, interaction.key_figures),
+    Section("audience", audience.TITLE, _audience, audience.render, audience.key_figures),
+    Section("diagnosis", diagnosis.TITLE, _diagnosis, diagnosis.render, diagnosis.key_figures, _HISTORY),
+    Section("next_steps", next_steps.TITLE, _next_steps, next_steps.render, next_steps.key_figures, _BASIS),
+))
+"""The session review's sections, in the order of the review template (and of the notebook)."""
