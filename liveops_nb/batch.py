@@ -246,7 +246,7 @@ def run_batch(data_dir: str | Path, sessions: str, out: str | Path, *, workers: 
     finally:
         kernels.close()
     summary = BatchSummary(out, [outcomes[s] for s in ids])
-    write_index(summary, ds.sessions(lang=lang), lang)
+    write_index(summary, ds.sessions(), lang)
     return summary
 
 
