@@ -282,10 +282,14 @@ class Dataset:
         keys = [keys] if isinstance(keys, str) else list(keys or REGISTRY)
         metrics = [get_metric(k) for k in keys]
         byd, wh = grains.check_by(by), grains.check_where(where)
-        frame, missing, summed = self._base_frame(byd, wh, {i for m in metrics for i in m.inputs})
-        out = formulas.apply(self.con, frame, byd, metrics)
-        out.attrs.update(missing=formulas.missing_keys(metrics, missing), people_summed=summed)
-        return out
+
+        def build() -> pd.DataFrame:
+            frame, missing, summed = self._base_frame(byd, wh, {i for m in metrics for i in m.inputs})
+            out = formulas.apply(self.con, frame, byd, metrics)
+            out.attrs.update(missing=formulas.missing_keys(metrics, missing), people_summed=summed)
+            return out
+        wkey = tuple(sorted((k, tuple(map(str, v))) for k, v in wh.items()))
+        return _copy(self._cache.get_or_make(("kpis", tuple(keys), byd, wkey), build))
 
     def _base_frame(self, by: tuple[str, ...], where: dict[str, tuple], names: set[str]
                     ) -> tuple[pd.DataFrame, dict[str, Reason], bool]:
@@ -352,6 +356,9 @@ class Dataset:
         (``liveops_nb.render.metrics.reason_text`` turns it into words).
         """
         self.session(session_id)
+        return _copy(self._cache.get_or_make(("session_kpis", session_id), lambda: self._session_kpis(session_id)))
+
+    def _session_kpis(self, session_id: str) -> pd.DataFrame:
         wide = self.kpis(where={"session_id": session_id})
         bases = self.bases(where={"session_id": session_id})
         row, base_row = wide.iloc[0], bases.iloc[0]
@@ -364,3 +371,10 @@ class Dataset:
         out = pd.DataFrame(rows)
         out["reason"] = pd.Series([r["reason"] for r in rows], dtype=object)
         return out
+
+
+def _copy(df: pd.DataFrame) -> pd.DataFrame:
+    """A cached frame handed out: a copy (with its attrs), so a caller changing it changes nobody else's."""
+    out = df.copy()
+    out.attrs = dict(df.attrs)
+    return out

@@ -1,4 +1,4 @@
-"""Page plumbing without a browser: filling page areas, the per-page dataset memo, the URL query, chart module."""
+"""Page plumbing without a browser: filling page areas, the URL query, chart module."""
 from __future__ import annotations
 
 import pandas as pd
@@ -50,28 +50,6 @@ def test_review_page_interactive_sections_are_filled(tiny_dir):
     before = page.outputs["funnel"].outputs
     page.select("S2")  # the picker callback re-renders in place
     assert page.session_id == "S2" and page.outputs["funnel"].outputs != before
-
-
-# ---------------------------------------------------------------------- DatasetMemo
-def test_memo_answers_like_the_dataset_and_hands_out_copies(tiny_ds):
-    from liveops_nb.pages.app import DatasetMemo
-
-    memo = DatasetMemo(tiny_ds)
-    pd.testing.assert_frame_equal(memo.frame("minute_stats", "S1"), tiny_ds.frame("minute_stats", "S1"))
-    first = memo.session_kpis("S1")
-    first.loc[:, "value"] = -1.0  # a section that changes its copy changes nobody else's
-    pd.testing.assert_frame_equal(memo.session_kpis("S1"), tiny_ds.session_kpis("S1"))
-    assert memo.level == tiny_ds.level and memo.dataset is tiny_ds
-
-
-def test_memo_preload_serves_each_session_from_the_whole_table(tiny_ds):
-    from liveops_nb.pages.app import DatasetMemo
-
-    memo = DatasetMemo(tiny_ds)
-    assert memo.preload("minute_stats")
-    for sid in ("S1", "S2"):
-        pd.testing.assert_frame_equal(memo.frame("minute_stats", sid), tiny_ds.frame("minute_stats", sid))
-    assert not memo.preload("no_such_table")
 
 
 # ---------------------------------------------------------------------- URL query, pre-heating, data reload

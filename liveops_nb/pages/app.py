@@ -10,16 +10,12 @@ import os
 import tempfile
 import threading
 import urllib.request
-from collections.abc import Hashable
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
 
 from ..config import resolve_data_dir
 from ..errors import DataValidationError, LiveOpsError
-from ..render.i18n import Lang, register, t
 from ..render.html import esc, note
+from ..render.i18n import Lang, register, t
 
 LOG_PATH = Path(tempfile.gettempdir()) / "liveops-pages.log"
 log = logging.getLogger("liveops_nb.pages")
@@ -116,109 +112,6 @@ def page_query() -> dict[str, str]:
             _WAITER.join()
         _QUERY = {k: v[-1] for k, v in parse_qs(os.environ.get("QUERY_STRING", "")).items()}
     return dict(_QUERY)
-
-
-def _freeze(x: Any) -> Hashable:
-    if isinstance(x, (list, tuple)):
-        return tuple(_freeze(v) for v in x)
-    if isinstance(x, (set, frozenset)):
-        return frozenset(x)
-    if isinstance(x, dict):
-        return tuple(sorted((k, _freeze(v)) for k, v in x.items()))
-    return x
-
-
-class DatasetMemo:
-    """The dataset, with the calls the review sections repeat answered once per page.
-
-    ``frame``, ``session_kpis``, ``kpis`` and ``comment_stats`` are remembered by their
-    arguments (sections ask for the same session's minute table three times); each caller
-    gets its own copy, so a section that changes its frame changes nobody else's. Everything
-    else (``level``, ``session``, ``table``, ...) is the dataset's own. ``preload(name)`` reads
-    a whole table once, after which any session's rows are served from it.
-
-    Parameters
-    ----------
-    ds : the opened :class:`liveops_nb.Dataset`.
-    max_entries : remembered answers kept (oldest dropped first).
-    """
-
-    MEMO = ("frame", "session_kpis", "kpis", "comment_stats")
-
-    def __init__(self, ds: Any, max_entries: int = 256) -> None:
-        self._ds = ds
-        self._memo: dict[Hashable, Any] = {}
-        self._whole: dict[str, pd.DataFrame] = {}
-        self._max = max_entries
-
-    @property
-    def dataset(self) -> Any:
-        return self._ds
-
-    def __getattr__(self, name: str) -> Any:
-        attr = getattr(self._ds, name)
-        if name in self.MEMO:
-            return functools.partial(self._call, name)
-        return attr
-
-    def base(self, session_ids: list[str] | None = None, needs: Any = None) -> tuple[Any, dict[str, str]]:
-        """``Dataset.base``; all base quantities of given sessions come from the dataset's executed cache.
-
-        The KPIs of a session (``session_kpis``) already executed every base quantity of it; asking
-        ``base([sid])`` again would compute them all a second time (~1 s a session).
-        """
-        cached = getattr(self._ds, "_base_frame", None)
-        if session_ids is None or needs is not None or cached is None:
-            return self._ds.base(session_ids, needs)
-        import ibis
-
-        from ..metrics import BASE_SOURCES
-
-        frame, missing = cached(list(session_ids), set(BASE_SOURCES))
-        return ibis.memtable(frame.reset_index(drop=True)), dict(missing)
-
-    def preload(self, name: str) -> bool:
-        """Read table ``name`` for all sessions once; True if later per-session frames come from it.
-
-        Only tables whose rows are unique by the sort keys of ``Dataset.frame`` qualify (the
-        per-session frame is then exactly the whole frame's rows of that session, in order).
-        """
-        if name in self._whole:
-            return True
-        if not self._ds.has(name):
-            return False
-        whole = self._ds.frame(name)
-        order = [c for c in ("session_id", "minute", "start", "ts") if c in whole.columns]
-        if "session_id" not in order or len(order) < 2 or whole.duplicated(order).any():
-            return False
-        self._whole[name] = whole
-        return True
-
-    def clear(self) -> None:
-        self._memo.clear()
-        self._whole.clear()
-
-    def _call(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        if name == "frame":
-            part = self._from_whole(*args, **kwargs)
-            if part is not None:
-                return part
-        key = (name, _freeze(args), _freeze(kwargs))
-        if key not in self._memo:
-            self._memo[key] = getattr(self._ds, name)(*args, **kwargs)
-            while len(self._memo) > self._max:
-                self._memo.pop(next(iter(self._memo)))
-        hit = self._memo[key]
-        return hit.copy() if isinstance(hit, (pd.DataFrame, pd.Series)) else hit
-
-    def _from_whole(self, name: str, session_id: Any = None) -> pd.DataFrame | None:
-        whole = self._whole.get(name)
-        if whole is None:
-            return None
-        if session_id is None:
-            return whole.copy()
-        ids = [session_id] if isinstance(session_id, str) else list(session_id)
-        return whole[whole.session_id.isin(ids)].reset_index(drop=True)
 
 
 def friendly_error(err: BaseException, lang: Lang = "zh") -> str:

@@ -11,9 +11,9 @@ state, never captured (:mod:`liveops_nb.pages.outputs` says why). In ``static`` 
 batch) sections are displayed directly and charts become SVG, so the exported
 HTML opens with no network.
 
-Speed: the page asks the dataset through a :class:`~liveops_nb.pages.app.DatasetMemo`
-(a session's minute table, KPIs, ... are computed once per page, whichever
-sections ask) and keeps every built section per session, so switching back is
+Speed: the dataset remembers what it computed (a session's minute table, KPIs, ... are
+computed once, whichever sections ask; :class:`~liveops_nb.engine.cache.ResultCache`) and
+the page keeps every built section per session, so switching back is
 instant. In Voila the charts' JavaScript is loaded once per page
 (:func:`~liveops_nb.pages.app.share_chart_module`). Voila pre-heats a kernel for
 this page (``voila.json``: the notebook runs before anyone asks); the constructor then does the heavy
@@ -42,7 +42,7 @@ from ..render.html import esc, note  # noqa: E402
 from ..render.i18n import Lang, register, t  # noqa: E402
 from ..render.metrics import kpi_table  # noqa: E402
 from . import sections  # noqa: E402
-from .app import DatasetMemo, friendly_error, preheating  # noqa: E402
+from .app import friendly_error, preheating  # noqa: E402
 from .base import Page  # noqa: E402
 from .outputs import outputs_of  # noqa: E402
 from .sections import ReviewOptions  # noqa: E402
@@ -98,7 +98,6 @@ class ReviewPage(Page):
 
     # ------------------------------------------------------------------ page hooks
     def _opened(self) -> None:
-        self.ds = DatasetMemo(self.dataset)
         self._built.clear()
         self._shown.clear()
         # the picker shows GMV; a batch run (static) has no picker and skips that work
@@ -120,7 +119,7 @@ class ReviewPage(Page):
         latest = self.ds.session_info.session_id.iloc[-1]
         steps = [self._import_all,
                  lambda: comments.top_keywords(["直播间"], n=1),  # loads the keyword dictionary
-                 self.ds.dataset.kpis,  # every KPI of every session: later session_kpis() read no data
+                 self.ds.kpis,  # every KPI of every session: later session_kpis() read no data
                  lambda: self.ds.preload("minute_stats")]  # any session's minute rows without a query
         # the likely first page: the latest session's sections
         steps += [lambda name=name: self._built_items(name, latest) for name in sections.REVIEW]

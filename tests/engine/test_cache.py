@@ -1,0 +1,63 @@
+"""The dataset's one result cache: copies handed out, whole tables served per session, bounded, cleared, fresh."""
+from __future__ import annotations
+
+import os
+import time
+
+import pandas as pd
+
+import liveops_nb
+from liveops_nb.engine.cache import ResultCache
+
+
+def test_cached_answers_are_copies(tiny_ds):
+    first = tiny_ds.session_kpis("S1")
+    first.loc[:, "value"] = -1.0  # a section that changes its copy changes nobody else's
+    assert tiny_ds.session_kpis("S1").set_index("key").at["gmv", "value"] == 500
+    f = tiny_ds.frame("minute_stats", "S1")
+    f["online"] = -1
+    assert (tiny_ds.frame("minute_stats", "S1")["online"] >= 0).all()
+    k = tiny_ds.kpis(["gmv"])
+    k["gmv"] = 0.0
+    assert tiny_ds.kpis(["gmv"])["gmv"].tolist() == [500.0, 100.0]
+
+
+def test_preload_serves_each_session_from_the_whole_table(tiny_ds, tiny_dir):
+    other = liveops_nb.open(tiny_dir)
+    assert tiny_ds.preload("minute_stats")
+    for sid in ("S1", "S2"):
+        pd.testing.assert_frame_equal(tiny_ds.frame("minute_stats", sid), other.frame("minute_stats", sid))
+    assert not tiny_ds.preload("no_such_table")
+
+
+def test_a_changed_data_file_is_never_served_from_the_cache(tiny_dir):
+    ds = liveops_nb.open(tiny_dir)
+    assert ds.kpis(["gmv"], where={"session_id": "S1"})["gmv"].item() == 500  # o1 100 + o2 300 + o3 100
+    orders = pd.read_parquet(tiny_dir / "orders.parquet")
+    orders.loc[orders.order_id == "o1", "amount"] = 250.0
+    time.sleep(0.01)
+    orders.to_parquet(tiny_dir / "orders.parquet", index=False)
+    os.utime(tiny_dir / "orders.parquet")
+    assert ds.kpis(["gmv"], where={"session_id": "S1"})["gmv"].item() == 650
+    assert ds.kpis(["gmv"], where={"session_id": "S2"})["gmv"].item() == 100  # the other session unchanged
+
+
+def test_bounded_least_recently_used_and_clearable(tiny_ds):
+    cache = ResultCache(max_entries=2)
+    calls = []
+
+    def make(v):
+        return lambda: calls.append(v) or v
+
+    cache.get_or_make("a", make("a"))
+    cache.get_or_make("b", make("b"))
+    cache.get_or_make("a", make("a"))  # hit: a is now the most recent
+    cache.get_or_make("c", make("c"))  # evicts b
+    assert len(cache) == 2 and calls == ["a", "b", "c"]
+    cache.get_or_make("b", make("b"))
+    assert calls == ["a", "b", "c", "b"]
+    cache.clear()
+    assert len(cache) == 0
+    tiny_ds.kpis(["uv"])
+    tiny_ds.clear_cache()
+    assert len(tiny_ds._cache) == 0
