@@ -7,8 +7,7 @@ backend (e.g. Spark) handed to :func:`open`.
 """
 from __future__ import annotations
 
-import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -170,22 +169,35 @@ class Dataset:
         self._preloaded.add(name)
         return True
 
-    @functools.cached_property
-    def channel_groups(self) -> dict[str, str]:
-        groups = dict(derive.DEFAULT_CHANNEL_GROUPS)
-        if "channels" in self.raw:
-            supplied = self.raw["channels"].select("channel", "channel_group").distinct().execute()
-            groups.update(dict(zip(supplied.channel, supplied.channel_group, strict=True)))
-        return groups
+    def remember(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        """``make()``, computed once per ``key`` in the dataset's one cache (for analyses' own results).
 
-    @functools.cached_property
+        The entry is bounded, cleared by :meth:`clear_cache` and dropped when a data file changes.
+        Callers must not change what they get back (copy it first).
+        """
+        return self._cache.get_or_make(("remember", key), make)
+
+    @property
+    def channel_groups(self) -> dict[str, str]:
+        """Channel -> group (organic / paid / private): the Douyin defaults, then the channels table's own."""
+        def build() -> dict[str, str]:
+            groups = dict(derive.DEFAULT_CHANNEL_GROUPS)
+            if "channels" in self.raw:
+                supplied = self.raw["channels"].select("channel", "channel_group").distinct().execute()
+                groups.update(dict(zip(supplied.channel, supplied.channel_group, strict=True)))
+            return groups
+        return self._cache.get_or_make(("channel_groups",), build)
+
+    @property
     def session_info(self) -> pd.DataFrame:
-        """Sessions with room name, category and local date (small; cached)."""
-        s = localize(self.raw["sessions"].execute(), self.tz)
-        rooms = self.raw["rooms"].execute().rename(columns={"host": "room_host"})
-        df = s.merge(rooms, on="room_id", how="left")
-        df["date"] = df["start_time"].dt.date
-        return df.sort_values(["start_time", "session_id"]).reset_index(drop=True)
+        """Sessions with room name, category and local date (small; cached — do not modify)."""
+        def build() -> pd.DataFrame:
+            s = localize(self.raw["sessions"].execute(), self.tz)
+            rooms = self.raw["rooms"].execute().rename(columns={"host": "room_host"})
+            df = s.merge(rooms, on="room_id", how="left")
+            df["date"] = df["start_time"].dt.date
+            return df.sort_values(["start_time", "session_id"]).reset_index(drop=True)
+        return self._cache.get_or_make(("session_info",), build)
 
     def _grid(self):
         return derive.minute_grid(self.session_info)
@@ -199,10 +211,10 @@ class Dataset:
         return hit.iloc[0]
 
     # ------------------------------------------------------------------ the engine's inputs
-    @functools.cached_property
+    @property
     def session_dims(self) -> pd.DataFrame:
         """Every session with its grouping attributes (room, host, local day/week/month, weekday, hour)."""
-        return grains.session_dims(self.session_info)
+        return self._cache.get_or_make(("session_dims",), lambda: grains.session_dims(self.session_info))
 
     def spans(self, session_ids: list[str] | None = None) -> pd.DataFrame:
         """Broadcast minutes per session: the minutes floor(start) .. floor(end), inclusive."""
