@@ -1,7 +1,7 @@
 """Power, minimum detectable effect and sample size for planned two-arm tests.
 
 All three functions use the normal approximation to the test that
-:func:`liveops_nb.abtest.stats.compare` runs (Welch/Wald statistic
+:func:`liveops_nb.abtest.frequentist.compare` runs (Welch/Wald statistic
 ``effect / se``), with the standard error *under the alternative*:
 
 * ``metric="mean"``: common per-unit sd ``sigma`` in both arms,
@@ -25,18 +25,28 @@ the textbook ``(z_{1-alpha/2} + z_{power}) se`` drops it).
 from __future__ import annotations
 
 import math
-from typing import Literal, Optional
+from typing import Literal
 
 from scipy import optimize as _opt
 from scipy import stats as _st
 
-from liveops_nb.abtest.stats import Alternative, StatsError, ZeroBaselineError
+from liveops_nb.abtest.errors import StatsError, ZeroBaselineError
+from liveops_nb.abtest.moments import Alternative
+from liveops_nb.abtest.statistics import finite
 
 PlanMetric = Literal["mean", "proportion"]
 
 
+def _numbers(optional: tuple[str, ...] = (), **values: object) -> None:
+    """Raise :class:`StatsError` unless every given value is a finite number (``None`` allowed for ``optional``)."""
+    for name, v in values.items():
+        if v is not None or name not in optional:
+            finite(name, v)
+
+
 def _check(metric: str, alpha: float, alternative: str, baseline_mean: float,
-           baseline_sd: Optional[float], relative: bool) -> None:
+           baseline_sd: float | None, relative: bool) -> None:
+    _numbers(("baseline_sd",), alpha=alpha, baseline_mean=baseline_mean, baseline_sd=baseline_sd)
     if metric not in ("mean", "proportion"):
         raise StatsError(f"unknown metric {metric!r} for planning; use 'mean' or 'proportion' "
                          "(plan ratio metrics as 'mean' with the delta-method sd)")
@@ -56,8 +66,9 @@ def _check(metric: str, alpha: float, alternative: str, baseline_mean: float,
         raise ZeroBaselineError("baseline_mean is 0, so a relative effect is undefined; use relative=False")
 
 
-def _arms(n_per_arm: Optional[float], n_total: Optional[float], split: float) -> tuple[float, float]:
+def _arms(n_per_arm: float | None, n_total: float | None, split: float) -> tuple[float, float]:
     """(n_control, n_treatment) from n_per_arm, or from n_total with a treatment share ``split``."""
+    _numbers(("n_per_arm", "n_total"), n_per_arm=n_per_arm, n_total=n_total, split=split)
     if (n_per_arm is None) == (n_total is None):
         raise StatsError("give exactly one of n_per_arm or n_total")
     if n_per_arm is not None:
@@ -71,7 +82,7 @@ def _arms(n_per_arm: Optional[float], n_total: Optional[float], split: float) ->
     return n_c, n_t
 
 
-def _power(delta: float, base: float, sd: Optional[float], metric: str, n_c: float, n_t: float,
+def _power(delta: float, base: float, sd: float | None, metric: str, n_c: float, n_t: float,
            alpha: float, alternative: str) -> float:
     if metric == "proportion":
         p_t = base + delta
@@ -90,8 +101,8 @@ def _power(delta: float, base: float, sd: Optional[float], metric: str, n_c: flo
     return float(_st.norm.cdf((d if alternative == "greater" else -d) - z))
 
 
-def power(effect: float, *, baseline_mean: float, baseline_sd: Optional[float] = None,
-          metric: PlanMetric = "mean", n_per_arm: Optional[float] = None, n_total: Optional[float] = None,
+def power(effect: float, *, baseline_mean: float, baseline_sd: float | None = None,
+          metric: PlanMetric = "mean", n_per_arm: float | None = None, n_total: float | None = None,
           split: float = 0.5, relative: bool = True, alpha: float = 0.05,
           alternative: Alternative = "two-sided") -> float:
     """Power to detect ``effect`` (treatment - control) in a planned two-arm test.
@@ -108,13 +119,14 @@ def power(effect: float, *, baseline_mean: float, baseline_sd: Optional[float] =
     n_per_arm, n_total : float
         Units per arm, or total units split with ``split`` going to treatment.
     relative, alpha, alternative
-        As in :func:`~liveops_nb.abtest.stats.compare`.
+        As in :func:`~liveops_nb.abtest.frequentist.compare`.
 
     Returns
     -------
     float
         Probability that the test rejects (formula in the module docstring).
     """
+    _numbers(effect=effect)
     _check(metric, alpha, alternative, baseline_mean, baseline_sd, relative)
     n_c, n_t = _arms(n_per_arm, n_total, split)
     delta = effect * abs(baseline_mean) if relative else effect
@@ -122,13 +134,14 @@ def power(effect: float, *, baseline_mean: float, baseline_sd: Optional[float] =
 
 
 def _check_target(target: float, alpha: float, alternative: str) -> None:
+    _numbers(power=target)
     if not alpha < target < 1:  # at zero effect every variant rejects with probability alpha
         raise StatsError(f"power target must be in (alpha={alpha:g}, 1), got {target}")
 
 
-def minimum_detectable_effect(*, baseline_mean: float, baseline_sd: Optional[float] = None,
-                              metric: PlanMetric = "mean", n_per_arm: Optional[float] = None,
-                              n_total: Optional[float] = None, split: float = 0.5, relative: bool = True,
+def minimum_detectable_effect(*, baseline_mean: float, baseline_sd: float | None = None,
+                              metric: PlanMetric = "mean", n_per_arm: float | None = None,
+                              n_total: float | None = None, split: float = 0.5, relative: bool = True,
                               alpha: float = 0.05, power: float = 0.8,
                               alternative: Alternative = "two-sided") -> float:
     """Smallest effect detected with probability ``power`` (same parameters as :func:`power`).
@@ -159,7 +172,7 @@ def minimum_detectable_effect(*, baseline_mean: float, baseline_sd: Optional[flo
     return sign * mag / abs(baseline_mean) if relative else sign * mag
 
 
-def sample_size_for_effect(effect: float, *, baseline_mean: float, baseline_sd: Optional[float] = None,
+def sample_size_for_effect(effect: float, *, baseline_mean: float, baseline_sd: float | None = None,
                            metric: PlanMetric = "mean", relative: bool = True, alpha: float = 0.05,
                            power: float = 0.8, alternative: Alternative = "two-sided") -> int:
     """Units per arm (equal allocation) needed to detect ``effect`` with probability ``power``.
@@ -168,6 +181,7 @@ def sample_size_for_effect(effect: float, *, baseline_mean: float, baseline_sd: 
     ``sample_size_for_effect(0.10, baseline_mean=gpv, baseline_sd=sd_gpv)``.
     Returns the smallest whole ``n`` with ``power(n) >= power``.
     """
+    _numbers(effect=effect)
     _check(metric, alpha, alternative, baseline_mean, baseline_sd, relative)
     _check_target(power, alpha, alternative)
     delta = effect * abs(baseline_mean) if relative else effect

@@ -9,25 +9,32 @@ Session-level tests are decided on the room × time-slot adjusted regression
 """
 from __future__ import annotations
 
-import math
+import functools
 import time
-from typing import Any, Optional, Sequence, Union
+from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 from IPython.display import HTML, display
 
 from liveops_nb import charts
 from liveops_nb.abtest import analysis as an
-from liveops_nb.abtest import data
-from liveops_nb.abtest import verdict as vd
-from liveops_nb.abtest.archive import DECISIONS, archive_verdict
+from liveops_nb.abtest import experiments as data
+from liveops_nb.abtest.archive import DECISIONS, build_record, save_record
+from liveops_nb.abtest.breakdowns import breakdown, over_time
+from liveops_nb.abtest.errors import MetricNotAvailableError
+from liveops_nb.abtest.planner import plan
+from liveops_nb.abtest.units import measurable
 from liveops_nb.charts import abtest as abcharts
 from liveops_nb.errors import LiveOpsError
-from liveops_nb.render.i18n import Lang, check_lang, register, t
 from liveops_nb.metrics import REGISTRY
 from liveops_nb.pages.app import friendly_error, load_dataset, page_query
-from liveops_nb.render.html import esc, note, page_style, table
 from liveops_nb.pages.outputs import Turns, show, show_in
+from liveops_nb.render import abtest as vd
+from liveops_nb.render.abtest import breakdown_table, forest_frame
+from liveops_nb.render.abtest_archive import record_texts
+from liveops_nb.render.html import esc, note, page_style
+from liveops_nb.render.i18n import Lang, check_lang, register, t
 
 SECTIONS = ("card", "srm", "results", "forest", "time", "breakdown", "planner", "verdict", "archive")
 
@@ -59,7 +66,7 @@ register({
 })
 
 
-def pick_metrics(exp: data.Experiment, requested: Union[str, Sequence[str]]) -> tuple[str, ...]:
+def pick_metrics(exp: data.Experiment, requested: str | Sequence[str]) -> tuple[str, ...]:
     """The metrics to analyse: ``"primary"`` -> the experiment's primary metric; unknown keys are dropped."""
     keys = [exp.primary_metric] if requested in ("primary", "", None) else list(requested)
     keys = [k for k in dict.fromkeys(keys) if k in REGISTRY]
@@ -68,8 +75,7 @@ def pick_metrics(exp: data.Experiment, requested: Union[str, Sequence[str]]) -> 
 
 def metric_options(unit: str, lang: Lang) -> list[tuple[str, str]]:
     """(label, key) of every registry metric measurable with ``unit`` as the unit."""
-    return [(REGISTRY[k].label(lang), k) for k, kinds in data.METRIC_TYPES.items()
-            if kinds[0 if unit == "viewer" else 1] is not None]
+    return [(REGISTRY[k].label(lang), k) for k in measurable(unit)]  # type: ignore[arg-type]
 
 
 class AbTestPage:
@@ -83,16 +89,16 @@ class AbTestPage:
     mode : "interactive" (widgets) or "static" (papermill; SVG charts; a broken page raises).
     """
 
-    def __init__(self, experiment_id: str = "", metrics: Union[str, Sequence[str]] = "primary", lang: Lang = "zh",
+    def __init__(self, experiment_id: str = "", metrics: str | Sequence[str] = "primary", lang: Lang = "zh",
                  data_dir: str = "", alpha: float = 0.05, mode: str = "interactive") -> None:
         self.lang, self.mode, self.static = check_lang(lang), mode, mode == "static"
         charts.enable("static" if self.static else "interactive")
-        self.error: Optional[BaseException] = None
-        self.message: Optional[str] = None
+        self.error: BaseException | None = None
+        self.message: str | None = None
         self.outputs: dict[str, Any] = {}
         self._turns = Turns()  # picker changes re-render section by section, newest first
         self.timings: dict[str, float] = {}
-        self.analysis: Optional[an.Analysis] = None
+        self.analysis: an.Analysis | None = None
         self.options = an.Options(alpha=float(alpha))
         self.plan_metric, self.plan_effect, self.plan_power = "uv_value", 0.10, 0.8
         self.requested_metrics = metrics
@@ -178,8 +184,8 @@ class AbTestPage:
 
     def archive(self, decision: str, notes: str = "", author: str = "") -> str:
         """Archive the current verdict in the data folder's knowledge base; returns the record's file name."""
-        return archive_verdict(self.ds.path, self.result(), decision=decision, notes=notes, author=author,
-                               lang=self.lang).name
+        record = build_record(self.result(), decision=decision, notes=notes, author=author)
+        return save_record(self.ds.path, record_texts(record, self.lang)).name
 
     def result(self) -> an.Analysis:
         """The analysis of the current selection (computed once per change)."""
@@ -204,10 +210,10 @@ class AbTestPage:
     def _build(self, name: str) -> list:
         lang, exp = self.lang, self.exp
         if name == "card":
-            names = dict(zip(self.ds.session_info.room_id, self.ds.session_info.room_name))
+            names = dict(zip(self.ds.session_info.room_id, self.ds.session_info.room_name, strict=True))
             return [vd.card_html(exp, names, lang)]
         if name == "planner":
-            return [vd.planner_html(an.plan(self.ds, exp, self.plan_metric, effect=self.plan_effect,
+            return [vd.planner_html(plan(self.ds, exp, self.plan_metric, effect=self.plan_effect,
                                             alpha=self.options.alpha, power=self.plan_power), lang)]
         if name == "archive":
             return [note(t("abtest_archive_interactive", lang), "info")] if self.static else []
@@ -216,7 +222,7 @@ class AbTestPage:
             return [note(vd.srm_text(a.srm, lang), "good" if a.srm.ok else "bad")]
         if name == "results" and not sum(a.srm.counts.values()):
             return [note(t("abtest_nothing_yet", lang), "na")]
-        unavailable = [note(f"{REGISTRY[k].label(lang)}: {t('not_available', lang)} — {vd.reason(e, lang)}", "na")
+        unavailable = [note(f"{REGISTRY[k].label(lang)}: {t('not_available', lang)} — {vd.reason_text(e, lang)}", "na")
                        for k, e in a.errors.items()]  # metrics that cannot be tested, and why
         if name == "results":
             return unavailable + [x for k in a.metrics if k not in a.errors for x in vd.results_html(a, k, lang)]
@@ -231,10 +237,9 @@ class AbTestPage:
             return [abcharts.forest(forest_frame(a, lang), lang)]
         key = ok[0].metric
         if name == "time":
-            df = an.over_time(self.ds, exp, key, self.control, self.treatments, self.options)
+            df = over_time(self.ds, exp, key, self.control, self.treatments, self.options)
             kind = t("abtest_kind_cs" if self.options.sequential else "abtest_kind_ci", lang)
-            return [abcharts.over_time(df.assign(treatment=[vd.variant_label(exp, v, lang) for v in df.treatment]),
-                                       lang),
+            return [abcharts.over_time(vd.time_frame(df, exp, lang), lang),
                     note(t("abtest_time_note", lang, metric=REGISTRY[key].label(lang),
                            level=vd.level_text(self.options.alpha), kind=kind), "info")]
         if name == "breakdown":
@@ -242,11 +247,11 @@ class AbTestPage:
             for by, title in (("room", "abtest_by_room"), ("segment", "abtest_by_segment")):
                 items.append(f'<div class="lo" style="font-weight:600;margin-top:6px">{esc(t(title, lang))}</div>')
                 try:
-                    df = pd.concat([an.breakdown(self.ds, exp, key, self.control, tr, by, self.options)
+                    df = pd.concat([breakdown(self.ds, exp, key, self.control, tr, by, self.options)  # type: ignore
                                     .assign(treatment=tr) for tr in self.treatments])
                     items.append(breakdown_table(df, exp, key, by, lang, self.options.alpha))
-                except data.MetricNotAvailableError as err:
-                    items.append(note(f"{t('not_available', lang)}: {err.text(lang)}", "na"))
+                except MetricNotAvailableError as err:
+                    items.append(note(f"{t('not_available', lang)}: {vd.reason_text(err, lang)}", "na"))
             return items
         raise KeyError(f"unknown section '{name}'; sections are: {', '.join(SECTIONS)}")
 
@@ -254,8 +259,8 @@ class AbTestPage:
         started = time.perf_counter()
         try:
             items = self._build(name)
-        except data.MetricNotAvailableError as err:
-            items = [note(f"{t('not_available', self.lang)}: {err.text(self.lang)}", "na")]
+        except MetricNotAvailableError as err:
+            items = [note(f"{t('not_available', self.lang)}: {vd.reason_text(err, self.lang)}", "na")]
         except Exception as err:
             if self.static and not isinstance(err, LiveOpsError):
                 raise
@@ -266,9 +271,9 @@ class AbTestPage:
     def _render(self, name: str) -> None:
         show_in(self.outputs[name], self._items(name))
 
-    def _rerender(self, names: Optional[list[str]] = None) -> None:
+    def _rerender(self, names: list[str] | None = None) -> None:
         todo = [name for name in names or list(self.outputs) if name in self.outputs]
-        self._turns.run([lambda name=name: self._render(name) for name in todo])
+        self._turns.run([functools.partial(self._render, name) for name in todo])
 
     # ------------------------------------------------------------------ widgets
     def _selection_html(self) -> str:
@@ -385,39 +390,4 @@ class AbTestPage:
 
         button.on_click(click)
         return w.VBox([w.HBox([decision, author]), notes, button, status])
-
-
-def forest_frame(a: an.Analysis, lang: Lang = "zh") -> pd.DataFrame:
-    """Forest-plot rows: ``label, effect, ci_low, ci_high, p_value, outcome`` (infinite ends clipped)."""
-    rows = []
-    for c in a.comparisons:
-        if c.rel is None:
-            continue
-        rel, lo, hi = c.decision
-        better = (rel > 0) == (REGISTRY[c.metric].direction != "lower")
-        outcome = "neutral" if not c.significant or REGISTRY[c.metric].direction == "neutral" else \
-            ("good" if better else "bad")
-        rows.append({"label": f"{REGISTRY[c.metric].label(lang)} · {vd.variant_label(a.experiment, c.treatment, lang)}",
-                     "effect": rel, "ci_low": lo, "ci_high": hi, "p_value": c.p_adjusted, "outcome": outcome})
-    df = pd.DataFrame(rows, columns=["label", "effect", "ci_low", "ci_high", "p_value", "outcome"])
-    finite = pd.concat([df.ci_low, df.ci_high, df.effect]).replace([math.inf, -math.inf], float("nan")).abs()
-    bound = float(finite.max() * 1.5) if finite.notna().any() else 1.0
-    return df.assign(ci_low=df.ci_low.clip(lower=-bound), ci_high=df.ci_high.clip(upper=bound))
-
-
-def breakdown_table(df: pd.DataFrame, exp: data.Experiment, key: str, by: str, lang: Lang = "zh",
-                    alpha: float = 0.05) -> str:
-    """HTML table of :func:`analysis.breakdown` rows (several treatments stacked)."""
-    from liveops_nb.render.fmt import fmt_value
-
-    unit = REGISTRY[key].unit
-    cols = [t(k, lang, level=vd.level_text(alpha)) for k in ("abtest_col_group", "abtest_col_treatment", "abtest_col_n",
-                                                             "abtest_col_value", "abtest_col_rel", "abtest_col_ci",
-                                                             "abtest_col_p")]
-    rows = [[t(f"abtest_seg_{r.group}", lang) if by == "segment" else r.group, vd.variant_label(exp, r.treatment, lang),
-             f"{r.n_control:,} / {r.n_treatment:,}",
-             f"{fmt_value(r.control_value, unit, lang)} → {fmt_value(r.treatment_value, unit, lang)}",
-             vd.pct(r.effect, True), f"{vd.pct(r.ci_low, True)} ～ {vd.pct(r.ci_high, True)}",
-             "—" if pd.isna(r.p_value) else vd.fmt_p(r.p_value)[2:]] for r in df.itertuples()]
-    return table(pd.DataFrame(rows, columns=cols), numeric=cols[2:])
 

@@ -1,4 +1,7 @@
-"""The conclusions archive: append-only records, concurrent writers, filters, Excel-friendly export."""
+"""Tests for liveops_nb.abtest.archive: append-only records, concurrent writers, filters.
+
+The CSV export and the archive's words are tested in tests/render/test_abtest_archive.py.
+"""
 from __future__ import annotations
 
 import json
@@ -11,7 +14,7 @@ import liveops_nb
 from liveops_nb.abtest import analysis as an
 from liveops_nb.abtest import archive as ar
 
-from .test_data import tiny_experiment
+from .helpers import tiny_experiment
 
 
 def record(i: int, **kw) -> dict:
@@ -31,14 +34,14 @@ def _writer(args):  # top level so a process pool can pickle it
 def test_analysis_record_round_trip(tmp_path):
     ds = liveops_nb.open(tiny_experiment(tmp_path / "t"))
     a = an.analyze(ds, "EXP-T", metrics=["gmv"])
-    path = ar.archive_verdict(tmp_path / "t", a, decision="iterate", notes="再测两周", author="小李", lang="zh")
+    path = ar.archive_verdict(tmp_path / "t", a, decision="iterate", notes="再测两周", author="小李")
     assert path.parent == tmp_path / "t" / "archive" and path.suffix == ".json"
     df = ar.load_archive(tmp_path / "t")
     assert len(df) == 1  # one metric × one treatment
     row = df.iloc[0]
     assert (row.experiment_id, row.control, row.treatment, row.metric, row.decision, row.author, row.notes) == \
         ("EXP-T", "A", "B", "gmv", "iterate", "小李", "再测两周")
-    # GMV per assigned viewer: A = 200 / 3, B = 400 / 3 (hand sums in test_data) -> relative +100 %
+    # GMV per assigned viewer: A = 200 / 3, B = 400 / 3 (hand sums in test_sums) -> relative +100 %
     assert row.control_value == pytest.approx(200 / 3) and row.effect_rel == pytest.approx(1.0)
     assert row.room_ids == "R1" and row.archived_at.tz is not None
 
@@ -100,14 +103,3 @@ def test_filters(tmp_path):
 def test_empty_archive_has_the_columns(tmp_path):
     df = ar.load_archive(tmp_path)
     assert df.empty and {"experiment_id", "decision", "metric", "room_ids"} <= set(df.columns)
-
-
-def test_csv_export_opens_in_excel(tmp_path):
-    ar.save_record(tmp_path, record(1, notes="主播：小美, “福利”"))
-    out = ar.export_csv(ar.load_archive(tmp_path), tmp_path / "x.csv", lang="zh")
-    raw = out.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark: Excel reads the Chinese correctly
-    text = raw.decode("utf-8-sig")
-    assert text.splitlines()[0].startswith("归档时间,归档人,实验ID")
-    assert "上线实验组" in text and "“福利”" in text
-    assert "Archived at" in ar.to_csv_bytes(ar.load_archive(tmp_path), "en").decode("utf-8-sig")

@@ -17,7 +17,7 @@ import liveops_nb
 from liveops_nb.abtest import archive as ar
 from liveops_nb.pages.abtest_page import SECTIONS, AbTestPage
 
-from .test_data import tiny_experiment
+from .helpers import tiny_experiment
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = [ROOT / "notebooks" / "02-ab-test.ipynb", ROOT / "notebooks" / "03-ab-archive.ipynb"]
