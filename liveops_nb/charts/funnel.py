@@ -22,7 +22,6 @@ register({
     "funnel_chart_people": ("人数", "People"),
     "funnel_chart_conversion": ("环节转化", "Step conversion"),
     "funnel_chart_loss": ("流失人数", "Lost"),
-    "funnel_chart_bench": ("同品类 P50", "Category P50"),
     "funnel_chart_label_first": ("{n} 人", "{n} people"),
     "funnel_chart_label": ("{n} 人 · 转化 {conv}", "{n} · {conv} converted"),
     "funnel_chart_label_bench": ("{n} 人 · 转化 {conv}（P50 {bench}）", "{n} · {conv} converted (P50 {bench})"),

@@ -21,6 +21,9 @@ from typing import Any
 
 from ..errors import LiveOpsError, UnknownSectionError
 from ..render.i18n import Lang
+from ..render.review import funnel as funnel_view
+from ..render.review import products as products_view
+from ..render.review import traffic as traffic_view
 from ..review import audience, diagnosis, funnel, interaction, next_steps, products, results, timeline, traffic
 from ..review.results import Basis
 
@@ -119,15 +122,15 @@ def _timeline(ds: Any, session_id: str, o: ReviewOptions) -> Any:
 
 
 def _traffic(ds: Any, session_id: str, o: ReviewOptions) -> Any:
-    return traffic.build(ds, session_id, lang=o.lang)
+    return traffic.build(ds, session_id)
 
 
 def _funnel(ds: Any, session_id: str, o: ReviewOptions) -> Any:
-    return funnel.build(ds, session_id, lang=o.lang)
+    return funnel.build(ds, session_id)
 
 
 def _products(ds: Any, session_id: str, o: ReviewOptions) -> Any:
-    return products.build(ds, session_id, lang=o.lang)
+    return products.build(ds, session_id)
 
 
 def _interaction(ds: Any, session_id: str, o: ReviewOptions) -> Any:
@@ -152,9 +155,9 @@ _HISTORY = frozenset({"history_n"})
 REVIEW: tuple[str, ...] = tuple(register(s).name for s in (
     Section("results", results.TITLE, _results, results.render, results.key_figures, _BASIS),
     Section("timeline", timeline.TITLE, _timeline, timeline.render, timeline.key_figures),
-    Section("traffic", traffic.TITLE, _traffic, traffic.render, traffic.key_figures),
-    Section("funnel", funnel.TITLE, _funnel, funnel.render, funnel.key_figures),
-    Section("products", products.TITLE, _products, products.render, products.key_figures),
+    Section("traffic", traffic.TITLE, _traffic, traffic_view.render, traffic.key_figures),
+    Section("funnel", funnel.TITLE, _funnel, funnel_view.render, funnel.key_figures),
+    Section("products", products.TITLE, _products, products_view.render, products.key_figures),
     Section("interaction", interaction.TITLE, _interaction, interaction.render, interaction.key_figures),
     Section("audience", audience.TITLE, _audience, audience.render, audience.key_figures),
     Section("diagnosis", diagnosis.TITLE, _diagnosis, diagnosis.render, diagnosis.key_figures, _HISTORY),

@@ -6,7 +6,6 @@ import pytest
 
 import liveops_nb
 import tiny
-from liveops_nb.charts import to_svg
 from liveops_nb.review import products as P
 
 TS = tiny.ts
@@ -30,6 +29,14 @@ def test_product_table_tiny_s1(tiny_ds):
     assert pt.loc["p2", "high_price"] and not pt.loc["p1", "high_price"]
     # the tiny dataset has no pitches: pitch columns are missing, not zero
     assert pt["pitch_minutes"].isna().all()
+
+
+def test_product_values_are_the_registry_at_the_product_grain(tiny_ds):
+    pt = P.build(tiny_ds, "S1").table.set_index("product_id")
+    reg = tiny_ds.kpis(["gmv", "product_click_rate", "click_to_order_rate", "refund_rate"],
+                       by=["session_id", "product_id"], where={"session_id": "S1"}).set_index("product_id")
+    for key in reg.columns.drop("session_id"):
+        assert pt[key].reindex(reg.index).tolist() == reg[key].tolist()
 
 
 def test_role_mix_and_high_price_share(tiny_ds):
@@ -81,37 +88,24 @@ def test_pitch_table_minute_overlap():
 
 
 def tiny_ds_stats() -> pd.DataFrame:
-    return pd.DataFrame({"session_id": "S1", "product_id": ["p1", "p2"], "impression_uv": [2, 1], "click_uv": [1, 1],
-                         "buyers": [2, 1], "orders": [2, 1], "units": [2, 2], "gmv": [200.0, 300.0],
-                         "refund_amount": [0.0, 300.0]})
+    """Tiny S1 per product, as :func:`products.product_kpis` gives it (rates: click / impression, buyers / click,
+    refund / GMV)."""
+    return pd.DataFrame({"product_id": ["p1", "p2"], "impression_uv": [2.0, 1.0], "click_uv": [1.0, 1.0],
+                         "buyers": [2.0, 1.0], "orders": [2.0, 1.0], "units": [2.0, 2.0], "gmv": [200.0, 300.0],
+                         "refund_amount": [0.0, 300.0], "product_click_rate": [0.5, 1.0],
+                         "click_to_order_rate": [2.0, 1.0], "refund_rate": [0.0, 1.0]})
 
 
-def test_registry_ratio_zero_denominator():
-    assert P.registry_ratio(1.0, 0.0, "product_click_rate") is None
-    assert P.registry_ratio(3.0, 4.0, "click_to_order_rate") == pytest.approx(0.75)
-    with pytest.raises(ValueError):
-        P.registry_ratio(1.0, 2.0, "gmv")
+def test_product_kpis_tiny(tiny_ds):
+    k = P.product_kpis(tiny_ds, "S1")
+    pd.testing.assert_frame_equal(k, tiny_ds_stats(), check_dtype=False)
 
 
-def test_aggregate_only_says_not_available(tmp_path):
+def test_aggregate_only_is_not_available(tmp_path):
     ds = liveops_nb.open(tiny.write(tmp_path / "agg", aggregate_only=True))
     d = P.build(ds, "S1")
     assert not d.available
-    for lang in ("zh", "en"):
-        items = P.render(d, lang)
-        assert len(items) == 1 and "lo-na" in items[0]
     assert all(v is None for v in P.key_figures(d).values())
-
-
-def test_render_and_charts_tiny(tiny_ds):
-    d = P.build(tiny_ds, "S1")
-    for lang in ("zh", "en"):
-        items = P.render(d, lang)
-        charts = [x for x in items if not isinstance(x, str)]
-        assert len(charts) == 2
-        for c in charts:
-            assert "<svg" in to_svg(c)
-    assert "口红" in P.render(d, "en")[1] and "Traffic driver" in P.render(d, "en")[1]
 
 
 def test_demo_pitches_and_aggregate(demo_dir, planted):
@@ -123,8 +117,4 @@ def test_demo_pitches_and_aggregate(demo_dir, planted):
         start = pd.Timestamp(mis["pitch_start"])
         assert (abs(hit["start"] - start) <= pd.Timedelta(seconds=1)).any()
         assert d.table["gmv"].sum() > 0
-        for lang in ("zh", "en"):
-            for item in P.render(d, lang):
-                if not isinstance(item, str):
-                    assert "<svg" in to_svg(item)
         assert P.key_figures(d)["n_pitches"] == len(d.pitches)

@@ -15,7 +15,6 @@ import pandas as pd
 import pytest
 
 import liveops_nb
-from liveops_nb.charts import to_svg
 from liveops_nb.review import traffic
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -38,16 +37,24 @@ def _check_tiny_s1(tab: pd.DataFrame) -> None:
 
 
 def test_channel_table_tiny(tiny_ds):
-    _check_tiny_s1(traffic.channel_table(tiny_ds.frame("channels", "S1")))
+    _check_tiny_s1(traffic.channel_table(tiny_ds, "S1"))
 
 
 def test_channel_table_aggregate_only(tmp_path):
     ds = liveops_nb.open(tiny.write(tmp_path / "agg", aggregate_only=True))
-    _check_tiny_s1(traffic.channel_table(ds.frame("channels", "S1")))
+    _check_tiny_s1(traffic.channel_table(ds, "S1"))
+
+
+def test_channel_table_is_the_registry_at_the_channel_grain(tiny_ds):
+    tab = traffic.channel_table(tiny_ds, "S1").set_index("channel")
+    reg = tiny_ds.kpis(["gpm", "paid_roi"], by=["session_id", "channel"], where={"session_id": "S1"}).set_index("channel")
+    assert tab.gpm.equals(reg.gpm.reindex(tab.index))
+    assert tab.at["千川", "roi"] == reg.at["千川", "paid_roi"]
 
 
 def test_group_table_tiny(tiny_ds):
-    g = traffic.group_table(traffic.channel_table(tiny_ds.frame("channels", "S1"))).set_index("channel_group")
+    tab = traffic.channel_table(tiny_ds, "S1")
+    g = traffic.group_table(tiny_ds, "S1", tab).set_index("channel_group")
     # organic = 直播推荐 + 搜索: uv 1, views 1, gmv 100; paid = 千川: uv 2, views 3, gmv 400, spend 50
     assert list(g.index) == ["organic", "paid"]
     assert g.uv.tolist() == [1, 2] and g.views.tolist() == [1, 3]
@@ -81,18 +88,18 @@ def test_build_tiny_concentrated_and_paid_total_is_registry(tiny_ds):
     assert kf["concentration_warning"] == 1.0 and kf["hhi"] == pytest.approx(5 / 9)
     assert kf["paid_uv_share"] == pytest.approx(2 / 3) and kf["organic_uv_share"] == pytest.approx(1 / 3)
     assert kf["private_uv_share"] == 0.0 and kf["n_channels"] == 2  # channels that brought viewers
-    for lang, word in (("zh", "流量过于集中"), ("en", "Traffic is concentrated")):
-        items = traffic.render(data, lang)
-        assert word in items[0] and "lo-warn" in items[0]
-        for c in (i for i in items if not isinstance(i, str)):
-            assert to_svg(c).startswith("<svg")
+    codes = [f.code for f in data.findings]
+    assert codes == ["traffic_concentrated", "traffic_paid_total"]
+    assert data.findings[0].params == {"channel": "千川", "share": pytest.approx(2 / 3), "threshold": 0.5,
+                                       "hhi": pytest.approx(5 / 9)}
+    assert data.findings[1].params["roi"] == pytest.approx(8.0) and data.findings[1].params["spend"] == 50
 
 
 def test_threshold_option(tiny_ds):
     data = traffic.build(tiny_ds, "S1", concentration_threshold=0.7)
     # 2/3 = 0.667 is not above 0.7 -> no warning
     assert traffic.key_figures(data)["concentration_warning"] == 0.0
-    assert "lo-info" in traffic.render(data, "en")[0]
+    assert data.findings[0].code == "traffic_spread"
 
 
 def test_session_without_paid_traffic(tiny_ds):
@@ -100,18 +107,19 @@ def test_session_without_paid_traffic(tiny_ds):
     # S2: only 关注 brought a viewer -> share 1, HHI 1; paid spend 0 -> ROI not available
     assert (data.top_channel, data.top_share, data.hhi) == ("关注", 1.0, 1.0)
     assert data.paid_spend == 0 and data.paid_roi is None
-    assert any("No paid traffic" in i for i in traffic.render(data, "en") if isinstance(i, str))
+    assert data.paid_roi_reason is not None and data.paid_roi_reason.code == "zero_denominator"
+    assert [f.code for f in data.findings] == ["traffic_concentrated", "traffic_paid_none"]  # 100 % > 50 %
 
 
-def test_no_channels_table_one_line(tmp_path):
+def test_no_channels_table(tmp_path):
     folder = tiny.write(tmp_path / "agg", aggregate_only=True)
     (folder / "channels.parquet").unlink()
     ds = liveops_nb.open(folder)
     data = traffic.build(ds, "S1")
-    items = traffic.render(data, "en")
-    assert len(items) == 1 and "channels" in items[0]
+    assert data.channels is None and [f.code for f in data.findings] == ["traffic_no_channels"]
     kf = traffic.key_figures(data)
     assert kf["top_channel"] is None and kf["paid_roi"] is None
+    assert data.paid_roi_reason is not None and data.paid_roi_reason.code == "needs_table"
 
 
 @pytest.mark.parametrize("viewer_level", [True, False])
@@ -125,8 +133,5 @@ def test_demo_paid_roi_matches_registry(demo_dir, planted, viewer_level):
     assert paid.spend.sum() == pytest.approx(reg.paid_spend)
     assert paid.gmv.sum() / paid.spend.sum() == pytest.approx(reg.paid_roi)
     assert data.paid_roi == pytest.approx(reg.paid_roi)
-    for lang in ("zh", "en"):
-        items = traffic.render(data, lang)
-        assert sum(not isinstance(i, str) for i in items) == 2
-        for c in (i for i in items if not isinstance(i, str)):
-            assert to_svg(c).startswith("<svg")
+    groups = data.groups.set_index("channel_group")
+    assert groups.at["paid", "roi"] == pytest.approx(reg.paid_roi)

@@ -1,0 +1,56 @@
+"""Rendering of section 3 (traffic): notes from the findings, charts and tables, in both languages."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+import liveops_nb
+from liveops_nb.charts import to_svg
+from liveops_nb.render.review import traffic as view
+from liveops_nb.review import traffic
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+import tiny  # noqa: E402
+
+
+def test_concentrated_warning_and_charts(tiny_ds):
+    data = traffic.build(tiny_ds, "S1")
+    for lang, word in (("zh", "流量过于集中"), ("en", "Traffic is concentrated")):
+        items = view.render(data, lang)
+        assert word in items[0] and "lo-warn" in items[0]
+        for c in (i for i in items if not isinstance(i, str)):
+            assert to_svg(c).startswith("<svg")
+    en = view.render(data, "en")
+    assert "Paid total: spend ¥50.00, ROI 8.00" in en[1]
+    assert "千川" in en[-2] and "Organic" in en[-1]
+
+
+def test_threshold_option_is_info(tiny_ds):
+    data = traffic.build(tiny_ds, "S1", concentration_threshold=0.7)
+    assert "lo-info" in view.render(data, "en")[0]
+
+
+def test_session_without_paid_traffic(tiny_ds):
+    data = traffic.build(tiny_ds, "S2")
+    assert any("No paid traffic" in i for i in view.render(data, "en") if isinstance(i, str))
+
+
+def test_no_channels_table_one_line(tmp_path):
+    folder = tiny.write(tmp_path / "agg", aggregate_only=True)
+    (folder / "channels.parquet").unlink()
+    data = traffic.build(liveops_nb.open(folder), "S1")
+    items = view.render(data, "en")
+    assert len(items) == 1 and "channels" in items[0]
+
+
+@pytest.mark.parametrize("viewer_level", [True, False])
+def test_demo_renders(demo_dir, planted, viewer_level):
+    ds = liveops_nb.open(demo_dir, use_viewer_level=viewer_level)
+    data = traffic.build(ds, planted["phenomena"]["ordinary_session"]["session_id"])
+    for lang in ("zh", "en"):
+        items = view.render(data, lang)
+        assert sum(not isinstance(i, str) for i in items) == 2
+        for c in (i for i in items if not isinstance(i, str)):
+            assert to_svg(c).startswith("<svg")
