@@ -52,3 +52,13 @@ def interaction_intensity(comments: pd.Series, likes: pd.Series, shares: pd.Seri
     """
     actions = comments.astype(float) + likes.astype(float) + shares.astype(float)
     return actions / online.astype(float).where(online > 0)
+
+
+def per_viewer(count: pd.Series, viewers: pd.Series) -> pd.Series:
+    """Actions per viewer: ``count / viewers``, NaN where there is no viewer.
+
+    For counts of actions (likes, comments, shares, follows) that the registry does not hold,
+    e.g. a time bucket's actions per average online viewer, or a viewer group's interactions per
+    person. Never for registry base quantities (those ratios come from ``ds.kpis``).
+    """
+    return count.astype(float) / viewers.astype(float).where(viewers > 0)

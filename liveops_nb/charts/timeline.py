@@ -1,6 +1,8 @@
 """Charts for the timeline section: online trend with bands, per-minute small multiples, interaction heat-map.
 
-Charts take prepared DataFrames (see :mod:`liveops_nb.review.timeline`) and a language.
+Charts take prepared DataFrames (see :mod:`liveops_nb.review.timeline`) and a language. The heat-map
+shows actions of each type per online viewer (the per-type counterpart of 互动强度 / interaction
+intensity), not the registry's 互动率.
 Timestamps are shown as local wall-clock time: they are made naive before charting so
 the renderer's own time zone cannot shift them.
 """
@@ -56,7 +58,7 @@ def _x(lang: Lang, field: str = "minute", title: bool = True) -> alt.X:
 def online_chart(minute: pd.DataFrame, pitches: pd.DataFrame, bands: pd.DataFrame, lang: Lang = "zh") -> alt.LayerChart:
     """Online viewers per minute, with pitch bands (labelled by product) and incident/outage bands.
 
-    ``bands`` needs start, end and label (see :func:`liveops_nb.review.timeline.band_labels`).
+    ``bands`` needs start, end and label (see :func:`liveops_nb.render.review.timeline.band_labels`).
     """
     m = minute.assign(minute=naive_local(minute["minute"]))[["minute", "online"]]
     hm = alt.Tooltip("minute:T", format="%H:%M", title=t("timeline_chart_time", lang))

@@ -1,75 +1,99 @@
-"""Section 2 — 直播过程 Timeline: minute-level trend, pitches, incidents and interaction heat.
+"""Section 2 — 直播过程 Timeline: minute-level trend, pitches, incidents and interaction intensity.
 
-Shows online viewers per minute with product pitch segments (讲解) and incidents (the
-``incidents`` log plus outages detected from the trend) as shaded bands; entries / exits,
-GMV and comments per minute as small multiples; a heat-map of interactions per online
-viewer in 5-minute buckets; and the share of broadcast time at peak interaction.
+The analysis behind the timeline: online viewers per minute with product pitch segments (讲解)
+and incidents (the ``incidents`` log plus outages detected from the trend); entries / exits,
+GMV and comments per minute; a heat-map of actions per online viewer in 5-minute buckets; and
+the share of broadcast time at peak 互动强度 / interaction intensity.
 
-Everything here needs only ``minute_stats`` (platform aggregate or derived), so it works on
-aggregate-only datasets; without minute data the section says so in one line.
+Per-minute registry numbers (online = ``pcu`` of the minute, entries = ``views``, ``gmv``,
+``new_followers``) come from ``ds.kpis(..., by=["session_id", "minute"])``; the per-minute
+counts the registry does not hold (exits, comments, likes, shares) from ``minute_stats``.
+Interaction intensity is :func:`liveops_nb.measures.interaction_intensity` — (comments + likes +
+shares) / online viewers of the minute — and is *not* the registry's 互动率 (interaction_rate =
+interacting people / UV).
+
+Everything here needs only minute-level data (platform aggregate or derived), so it works on
+aggregate-only datasets; without minute data :attr:`TimelineData.missing` says why.
+Text, HTML and charts: :mod:`liveops_nb.render.review.timeline`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from ..render.i18n import Lang, register, t
-from ..render.html import note, table
+from .. import measures
+from ..engine.reasons import Reason
+from .findings import Finding
+
+if TYPE_CHECKING:
+    from ..dataset import Dataset
 
 TITLE = ("直播过程", "Broadcast timeline")
 
 INTERACTION_TYPES: tuple[str, ...] = ("comments", "likes", "shares", "new_followers")
-PEAK_TYPES: tuple[str, ...] = ("comments", "likes", "shares")  # the registry's interaction_rate counts like/comment/share
-
-register({
-    "timeline_no_minutes": ("分钟级数据缺失：本数据源没有 minute_stats，无法画出直播过程曲线。",
-                            "No minute-level data (minute_stats) in this source: the broadcast timeline cannot be drawn."),
-    "timeline_outage_found": ("检测到 {n} 段疑似断流/卡顿（在线人数骤降至前 15 分钟中位数的 {pct} 以下且持续 ≥{m} 分钟）：{spans}。",
-                              "{n} suspected outage(s) detected (online fell suddenly below {pct} of the preceding "
-                              "15-minute median for ≥{m} minutes): {spans}."),
-    "timeline_outage_none": ("未检测到断流（在线人数没有骤降至前 15 分钟中位数的 {pct} 以下并持续 ≥{m} 分钟）。",
-                             "No outage detected (online never fell suddenly below {pct} of the preceding 15-minute "
-                             "median for ≥{m} minutes)."),
-    "timeline_incidents_logged": ("事故记录 {n} 条。", "{n} incident(s) in the log."),
-    "timeline_peak_share": ("高峰互动时长占比 {pct}（{n}/{total} 分钟）。", "Time at peak interaction: {pct} ({n} of {total} minutes)."),
-    "timeline_peak_definition": (
-        "口径：每分钟互动率 = (评论 + 点赞 + 分享次数) / 在线人数，取以该分钟为中心的 5 分钟滑动平均；"
-        "平滑后互动率 ≥ 本场最高平滑互动率 × {q} 的分钟计为高峰分钟，占比 = 高峰分钟 / 有在线人数的分钟。",
-        "Definition: interaction rate per minute = (comments + likes + shares) / online viewers, smoothed by a centred "
-        "5-minute rolling mean; a minute is at peak when its smoothed rate ≥ {q} × the session's highest smoothed rate; "
-        "share = peak minutes / minutes with viewers online."),
-    "timeline_peak_na": ("本场没有互动或在线数据，无法计算高峰互动时长占比。",
-                         "No interactions or viewers online: the time at peak interaction cannot be computed."),
-    "timeline_outage_detected": ("断流(自动检测)", "outage (detected)"),
-    "timeline_col_start": ("开始", "Start"),
-    "timeline_col_end": ("结束", "End"),
-    "timeline_col_kind": ("类型", "Kind"),
-    "timeline_col_note": ("说明", "Note"),
-    "timeline_col_minutes": ("分钟", "Minutes"),
-})
+MINUTE_KPIS: dict[str, str] = {"pcu": "online", "views": "entries", "gmv": "gmv", "new_followers": "new_followers"}
+"""Registry metric per minute -> the column name it has in :attr:`TimelineData.minute`."""
+MINUTE_COUNTS: tuple[str, ...] = ("exits", "comments", "likes", "shares")
+"""Per-minute counts from ``minute_stats`` that are not registry metrics."""
 
 
 @dataclass(frozen=True)
 class TimelineData:
-    """What the timeline section shows (see :func:`build`). ``minute`` is None without minute data."""
+    """What the timeline section shows (see :func:`build`).
+
+    ``minute`` is None without minute data, and ``missing`` then says why. ``intensity`` has one
+    row per minute: minute, online, intensity, smoothed, is_peak. ``peak_share`` is
+    ``peak_minutes / intensity_minutes`` (None when not computable). ``findings``: see :func:`findings`.
+    """
 
     session_id: str
     minute: pd.DataFrame | None
     pitches: pd.DataFrame
     incidents: pd.DataFrame  # logged and detected bands: start, end, kind, source, note
     outages: pd.DataFrame
-    rates: pd.DataFrame
+    intensity: pd.DataFrame
     heat: pd.DataFrame
     peak_share: float | None
+    peak_minutes: int
+    intensity_minutes: int
     q: float
+    window: int
     drop: float
     min_minutes: int
+    missing: Reason | None = None
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def incidents_logged(self) -> int:
+        """Incidents from the log (detected outages not counted)."""
+        return int((self.incidents["source"] == "log").sum()) if len(self.incidents) else 0
 
 
 # ----------------------------------------------------------------------------- pure functions
-def detect_outages(minute_df: pd.DataFrame, drop: float = 0.7, min_minutes: int = 3, *, window: int = 15,
+def minute_frame(kpis: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
+    """One session's minutes: the registry numbers of :data:`MINUTE_KPIS` next to :data:`MINUTE_COUNTS`.
+
+    Parameters
+    ----------
+    kpis : ``ds.kpis(list(MINUTE_KPIS), by=["session_id", "minute"], where={"session_id": sid})``.
+    counts : the session's ``minute_stats`` rows (``minute`` and the :data:`MINUTE_COUNTS` columns).
+
+    Returns
+    -------
+    DataFrame with session_id, minute, online, entries, exits, gmv, comments, likes, shares,
+    new_followers — one row per minute of ``kpis``, in time order (a count absent for a minute is 0).
+    """
+    k = kpis.rename(columns=MINUTE_KPIS)
+    c = counts[["minute", *MINUTE_COUNTS]]
+    m = k.merge(c, on="minute", how="left").fillna({col: 0 for col in MINUTE_COUNTS})
+    cols = ["session_id", "minute", "online", "entries", "exits", "gmv", "comments", "likes", "shares", "new_followers"]
+    return m.sort_values("minute")[cols].reset_index(drop=True)
+
+
+def detect_outages(minute_df: pd.DataFrame | None, drop: float = 0.7, min_minutes: int = 3, *, window: int = 15,
                    min_history: int = 5, onset_minutes: int = 2, onset_level: float | None = 0.7) -> pd.DataFrame:
     """Outage windows: runs of ≥ ``min_minutes`` minutes with online below ``(1 - drop)`` × reference.
 
@@ -84,7 +108,7 @@ def detect_outages(minute_df: pd.DataFrame, drop: float = 0.7, min_minutes: int 
 
     Parameters
     ----------
-    minute_df : one session's ``minute_stats`` (columns ``minute``, ``online``).
+    minute_df : one session's minutes (columns ``minute``, ``online``).
     drop : fall relative to the reference that counts as an outage (0.7 → online < 30 %).
     min_minutes : shortest run reported.
     window, min_history : length of the reference window, and the fewest minutes it needs.
@@ -124,50 +148,67 @@ def detect_outages(minute_df: pd.DataFrame, drop: float = 0.7, min_minutes: int 
     return pd.DataFrame(rows, columns=cols)
 
 
-def interaction_rates(minute_df: pd.DataFrame, q: float = 0.8, window: int = 5) -> pd.DataFrame:
-    """Per minute: interactions (comments + likes + shares), online, rate, smoothed rate and ``is_peak``.
+def intensity_by_minute(minute_df: pd.DataFrame | None, q: float = 0.8, window: int = 5) -> pd.DataFrame:
+    """Per minute: online, 互动强度 ``intensity``, its ``smoothed`` value and ``is_peak``.
 
-    ``rate`` = interactions / online (NaN when nobody is online); ``smoothed`` is the centred
-    ``window``-minute rolling mean of ``rate`` (partial windows at the edges, NaN minutes
-    skipped); ``is_peak`` is ``smoothed ≥ q × max(smoothed)`` (all False when the max is 0).
+    ``intensity`` is :func:`liveops_nb.measures.interaction_intensity` (comments + likes +
+    shares) / online, NaN when nobody is online; ``smoothed`` is its centred ``window``-minute
+    rolling mean (partial windows at the edges, NaN minutes skipped); ``is_peak`` is
+    ``smoothed ≥ q × max(smoothed)`` (all False when the max is 0).
     """
+    cols = ["minute", "online", "intensity", "smoothed", "is_peak"]
+    if minute_df is None or minute_df.empty:
+        return pd.DataFrame(columns=cols)
     df = minute_df.sort_values("minute").reset_index(drop=True)
-    inter = df[list(PEAK_TYPES)].sum(axis=1).astype(float)
-    online = df["online"].astype(float)
-    rate = (inter / online).where(online > 0)
-    smoothed = rate.rolling(window, center=True, min_periods=1).mean()
+    intensity = measures.interaction_intensity(df["comments"], df["likes"], df["shares"], df["online"])
+    smoothed = intensity.rolling(window, center=True, min_periods=1).mean()
     top = smoothed.max()
     peak = (smoothed >= q * top) & (top > 0) if pd.notna(top) else pd.Series(False, index=df.index)
-    return pd.DataFrame({"minute": df["minute"], "interactions": inter, "online": online, "rate": rate,
-                         "smoothed": smoothed, "is_peak": peak.fillna(False).astype(bool)})
+    return pd.DataFrame({"minute": df["minute"], "online": df["online"].astype(float), "intensity": intensity,
+                         "smoothed": smoothed, "is_peak": peak.fillna(False).astype(bool)})[cols]
 
 
-def peak_interaction_share(minute_df: pd.DataFrame, q: float = 0.8, window: int = 5) -> float | None:
-    """Share of broadcast minutes at peak interaction.
+def peak_counts(intensity: pd.DataFrame) -> tuple[int, int]:
+    """(minutes at peak, minutes with a smoothed intensity) of :func:`intensity_by_minute`'s result."""
+    if intensity.empty:
+        return 0, 0
+    valid = intensity["smoothed"].notna()
+    return int(intensity.loc[valid, "is_peak"].sum()), int(valid.sum())
 
-    Definition: interaction rate per minute = (comments + likes + shares) / online viewers;
-    it is smoothed with a centred ``window``-minute rolling mean (default 5); a minute is *at
-    peak* when its smoothed rate is ≥ ``q`` × the session's highest smoothed rate (default
-    80 %). The share is peak minutes / minutes with viewers online. None when there are no
-    such minutes or no interactions at all.
+
+def peak_intensity_share(minute_df: pd.DataFrame | None, q: float = 0.8, window: int = 5) -> float | None:
+    """Share of broadcast minutes at peak 互动强度 / interaction intensity.
+
+    Definition: interaction intensity per minute = (comments + likes + shares) / online viewers
+    (:func:`liveops_nb.measures.interaction_intensity`); it is smoothed with a centred
+    ``window``-minute rolling mean (default 5); a minute is *at peak* when its smoothed
+    intensity is ≥ ``q`` × the session's highest smoothed intensity (default 80 %). The share
+    is peak minutes / minutes with viewers online. None when there are no such minutes or no
+    interactions at all.
     """
-    if minute_df is None or minute_df.empty:
-        return None
-    r = interaction_rates(minute_df, q, window)
-    valid = r["smoothed"].notna()
-    if not valid.any() or not (r.loc[valid, "smoothed"].max() > 0):
-        return None
-    return float(r.loc[valid, "is_peak"].sum() / valid.sum())
+    return peak_share(intensity_by_minute(minute_df, q, window))
 
 
-def interaction_heatmap(minute_df: pd.DataFrame, bucket_minutes: int = 5) -> pd.DataFrame:
-    """Interactions per online viewer by time bucket × type (long format).
+def peak_share(intensity: pd.DataFrame) -> float | None:
+    """Minutes at peak / minutes with a smoothed intensity, from :func:`intensity_by_minute`'s result.
+
+    None when no minute has viewers online or nobody interacted at all.
+    """
+    valid = intensity["smoothed"].notna()
+    if not valid.any() or not (intensity.loc[valid, "smoothed"].max() > 0):
+        return None
+    peak, total = peak_counts(intensity)
+    return float(measures.share(pd.Series([peak, total - peak])).iloc[0])
+
+
+def interaction_heatmap(minute_df: pd.DataFrame | None, bucket_minutes: int = 5) -> pd.DataFrame:
+    """Actions per online viewer by time bucket × type (long format).
 
     Buckets are ``bucket_minutes`` wide counted from the session's first minute. For each
     bucket and type (comments, likes, shares, new_followers): ``count`` (sum over the bucket),
     ``avg_online`` (mean online viewers in the bucket) and ``per_viewer`` = count / avg_online
-    (NaN when nobody was online); ``relative`` = per_viewer / the type's highest per_viewer
-    (0 for a type with no interactions), for colouring.
+    (:func:`liveops_nb.measures.per_viewer`; NaN when nobody was online); ``relative`` =
+    per_viewer / the type's highest per_viewer (0 for a type with no interactions), for colouring.
     """
     cols = ["bucket", "bucket_start", "type", "count", "avg_online", "per_viewer", "relative"]
     if minute_df is None or minute_df.empty:
@@ -181,14 +222,14 @@ def interaction_heatmap(minute_df: pd.DataFrame, bucket_minutes: int = 5) -> pd.
     agg["bucket_start"] = g["minute"].min()
     long = agg.reset_index().melt(id_vars=["bucket", "bucket_start", "avg_online"], value_vars=list(INTERACTION_TYPES),
                                   var_name="type", value_name="count")
-    long["per_viewer"] = (long["count"] / long["avg_online"]).where(long["avg_online"] > 0)
+    long["per_viewer"] = measures.per_viewer(long["count"], long["avg_online"])
     top = long.groupby("type")["per_viewer"].transform("max")
     long["relative"] = (long["per_viewer"] / top).where(top > 0, 0.0)
     long["_order"] = long["type"].map({k: i for i, k in enumerate(INTERACTION_TYPES)})
     return long.sort_values(["bucket", "_order"])[cols].reset_index(drop=True)
 
 
-def pitch_segments(pitches: pd.DataFrame, products: pd.DataFrame | None) -> pd.DataFrame:
+def pitch_segments(pitches: pd.DataFrame | None, products: pd.DataFrame | None) -> pd.DataFrame:
     """Pitch segments with product names: product_id, name, start, end, minutes (time order)."""
     cols = ["product_id", "name", "start", "end", "minutes"]
     if pitches is None or pitches.empty:
@@ -206,7 +247,7 @@ def pitch_segments(pitches: pd.DataFrame, products: pd.DataFrame | None) -> pd.D
 def incident_bands(incidents: pd.DataFrame | None, outages: pd.DataFrame) -> pd.DataFrame:
     """Logged incidents and detected outages as one band table: start, end, kind, source ("log"/"detected"), note.
 
-    Detected outages get kind ``"outage"``; pages show them as "断流(自动检测) / outage (detected)".
+    Detected outages get kind ``"outage"``; rendering labels them "断流(自动检测) / outage (detected)".
     """
     cols = ["start", "end", "kind", "source", "note"]
     parts = []
@@ -221,87 +262,90 @@ def incident_bands(incidents: pd.DataFrame | None, outages: pd.DataFrame) -> pd.
     return pd.concat(parts, ignore_index=True).sort_values("start").reset_index(drop=True)
 
 
-# ----------------------------------------------------------------------------- build / render
-def build(ds, session_id: str, *, lang: Lang = "zh", drop: float = 0.7, min_minutes: int = 3, q: float = 0.8,
-          bucket_minutes: int = 5) -> TimelineData:
-    """Minute trend, pitches, incidents (logged + detected), interaction heat and peak share for one session."""
+def findings(outages: pd.DataFrame, incidents_logged: int, peak_share: float | None, peak_minutes: int,
+             intensity_minutes: int, *, drop: float, min_minutes: int, q: float, window: int) -> tuple[Finding, ...]:
+    """What the section states, as codes with parameters (the renderer words them).
+
+    * ``timeline_outage_found`` {n, spans: ((start, end), …), drop, min_minutes} or
+      ``timeline_outage_none`` {drop, min_minutes};
+    * ``timeline_incidents_logged`` {n} when the incident log has entries;
+    * ``timeline_peak_share`` {share, peak_minutes, minutes, q, window} — the share of minutes at
+      peak 互动强度 / interaction intensity — or ``timeline_peak_na`` {q, window}.
+    """
+    rule = {"drop": drop, "min_minutes": min_minutes}
+    out = [Finding("timeline_outage_found", {"n": len(outages), **rule,
+                                              "spans": tuple(zip(outages["start"], outages["end"], strict=True))})
+           if len(outages) else Finding("timeline_outage_none", rule)]
+    if incidents_logged:
+        out.append(Finding("timeline_incidents_logged", {"n": incidents_logged}))
+    peak = {"q": q, "window": window}
+    if peak_share is None:
+        out.append(Finding("timeline_peak_na", peak))
+    else:
+        out.append(Finding("timeline_peak_share", {"share": peak_share, "peak_minutes": peak_minutes,
+                                                   "minutes": intensity_minutes, **peak}))
+    return tuple(out)
+
+
+# ----------------------------------------------------------------------------- orchestration
+def session_minutes(ds: Dataset, session_id: str) -> pd.DataFrame | None:
+    """:func:`minute_frame` for one session (None without minute-level data)."""
+    if not ds.has("minute_stats"):
+        return None
+    counts = ds.frame("minute_stats", session_id)
+    if counts.empty:
+        return None
+    kpis = ds.kpis(list(MINUTE_KPIS), by=["session_id", "minute"], where={"session_id": session_id})
+    return minute_frame(kpis, counts)
+
+
+def build(ds: Dataset, session_id: str, *, drop: float = 0.7, min_minutes: int = 3, q: float = 0.8,
+          window: int = 5, bucket_minutes: int = 5) -> TimelineData:
+    """Minute trend, pitches, incidents (logged + detected), interaction heat and peak-intensity share.
+
+    Parameters
+    ----------
+    ds : the dataset.
+    session_id : the session reviewed (unknown ids raise :class:`~liveops_nb.errors.UnknownSessionError`).
+    drop, min_minutes : the outage rule (:func:`detect_outages`).
+    q, window : the peak rule and smoothing window of :func:`peak_intensity_share`.
+    bucket_minutes : width of the heat-map's time buckets.
+    """
     ds.session(session_id)
-    minute = ds.frame("minute_stats", session_id) if ds.has("minute_stats") else None
-    if minute is not None and minute.empty:
-        minute = None
+    minute = session_minutes(ds, session_id)
     products = ds.frame("products") if ds.has("products") else None
     pitches = pitch_segments(ds.frame("pitches", session_id) if ds.has("pitches") else None, products)
     logged = ds.frame("incidents", session_id) if ds.has("incidents") else None
     outages = detect_outages(minute, drop, min_minutes)
+    intensity = intensity_by_minute(minute, q, window)
+    peak, total = peak_counts(intensity)
+    share = peak_share(intensity)
     bands = incident_bands(logged, outages)
-    rates = interaction_rates(minute, q) if minute is not None else pd.DataFrame()
-    return TimelineData(session_id=session_id, minute=minute, pitches=pitches, incidents=bands, outages=outages,
-                        rates=rates, heat=interaction_heatmap(minute, bucket_minutes),
-                        peak_share=peak_interaction_share(minute, q) if minute is not None else None,
-                        q=q, drop=drop, min_minutes=min_minutes)
-
-
-def band_labels(bands: pd.DataFrame, lang: Lang = "zh") -> pd.DataFrame:
-    """``bands`` with a display ``label``: the logged kind, or "断流(自动检测) / outage (detected)"."""
-    detected = t("timeline_outage_detected", lang)
-    return bands.assign(label=[detected if src == "detected" else str(k) for k, src in zip(bands.kind, bands.source)])
-
-
-def _hm(ts) -> str:
-    return pd.Timestamp(ts).strftime("%H:%M")
-
-
-def render(data: TimelineData, lang: Lang = "zh") -> list:
-    """Notes (outages, incidents, peak share + definition), the layered online chart, small multiples, heat-map."""
-    from ..charts import timeline as ch
-
-    if data.minute is None:
-        return [note(t("timeline_no_minutes", lang), "na")]
-    pct = f"{(1 - data.drop) * 100:.0f}%"
-    items: list = []
-    if len(data.outages):
-        spans = ", ".join(f"{_hm(r.start)}–{_hm(r.end)}" for r in data.outages.itertuples())
-        items.append(note(t("timeline_outage_found", lang, n=len(data.outages), pct=pct, m=data.min_minutes, spans=spans), "bad"))
-    else:
-        items.append(note(t("timeline_outage_none", lang, pct=pct, m=data.min_minutes), "good"))
-    n_log = int((data.incidents["source"] == "log").sum()) if len(data.incidents) else 0
-    if n_log:
-        items.append(note(t("timeline_incidents_logged", lang, n=n_log), "warn"))
-    if data.peak_share is None:
-        items.append(note(t("timeline_peak_na", lang), "na"))
-    else:
-        valid = int(data.rates["smoothed"].notna().sum())
-        n_peak = int(data.rates.loc[data.rates["smoothed"].notna(), "is_peak"].sum())
-        items.append(note(t("timeline_peak_share", lang, pct=f"{data.peak_share * 100:.1f}%", n=n_peak, total=valid), "info"))
-    items.append(note(t("timeline_peak_definition", lang, q=f"{data.q:.0%}"), "info"))
-    bands = band_labels(data.incidents, lang)
-    items.append(ch.online_chart(data.minute, data.pitches, bands, lang))
-    items.append(ch.small_multiples(data.minute, lang))
-    items.append(ch.heatmap_chart(data.heat, lang))
-    if len(bands):
-        shown = pd.DataFrame({
-            t("timeline_col_start", lang): [_hm(x) for x in bands.start],
-            t("timeline_col_end", lang): [_hm(x) for x in bands.end],
-            t("timeline_col_kind", lang): bands.label,
-            t("timeline_col_note", lang): bands.note.fillna("").astype(str)})
-        items.append(table(shown))
-    return items
+    n_logged = int((bands["source"] == "log").sum()) if len(bands) else 0
+    said = findings(outages, n_logged, share, peak, total, drop=drop, min_minutes=min_minutes, q=q, window=window)
+    return TimelineData(
+        session_id=session_id, minute=minute, pitches=pitches, incidents=bands, outages=outages, intensity=intensity,
+        heat=interaction_heatmap(minute, bucket_minutes), peak_share=share, peak_minutes=peak, intensity_minutes=total,
+        q=q, window=window, drop=drop, min_minutes=min_minutes,
+        missing=None if minute is not None else Reason("needs_table", table="minute_stats"),
+        findings=said if minute is not None else ())
 
 
 def key_figures(data: TimelineData) -> dict[str, float | str | None]:
-    """Numbers for the batch JSON: minutes, outages, logged incidents, pitches, peak share, peak-online minute."""
+    """Numbers for the batch JSON: minutes, outages, logged incidents, pitches, peak-intensity share, peak-online minute."""
+    logged = float(data.incidents_logged)
     if data.minute is None:
         return {"minutes": None, "outages": None, "outage_minutes": None, "first_outage_start": None,
-                "incidents_logged": float((data.incidents["source"] == "log").sum()) if len(data.incidents) else 0.0,
-                "pitches": float(len(data.pitches)), "peak_interaction_share": None, "pcu_minute": None}
+                "incidents_logged": logged, "pitches": float(len(data.pitches)), "peak_intensity_share": None,
+                "pcu_minute": None}
     m = data.minute.sort_values("minute")
     return {
         "minutes": float(len(m)),
         "outages": float(len(data.outages)),
         "outage_minutes": float(data.outages["minutes"].sum()) if len(data.outages) else 0.0,
         "first_outage_start": data.outages.start.iloc[0].isoformat() if len(data.outages) else None,
-        "incidents_logged": float((data.incidents["source"] == "log").sum()) if len(data.incidents) else 0.0,
+        "incidents_logged": logged,
         "pitches": float(len(data.pitches)),
-        "peak_interaction_share": data.peak_share,
+        "peak_intensity_share": data.peak_share,
         "pcu_minute": m.minute.iloc[int(np.argmax(m.online.to_numpy()))].isoformat(),
     }

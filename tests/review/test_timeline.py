@@ -1,7 +1,10 @@
-"""Section 2 (timeline): outage detection, peak-interaction share, heat-map — hand-worked.
+"""Section 2 (timeline): outage detection, peak share of 互动强度 / interaction intensity, heat-map — hand-worked.
 
 Tiny S1 per minute 20:00..20:05 (tests/tiny.py, tests/test_metrics.py):
   online    2, 1, 2, 2, 2, 1
+  entries   2, 0, 1, 1, 0, 0   (u1 20:00:10, u2 20:00:20; u4 20:02:05; u2 again 20:03:00)
+  exits     1, 0, 1, 0, 1, 0   (u2 20:00:50; u1 20:02:10; u2 20:04:00)
+  gmv       0, 100, 0, 400, 0, 0   (o1 20:01:20; o2 + o3 20:03:30, 20:03:40)
   comments  2, 0, 0, 0, 0, 0   (u1 20:00:35, u2 20:00:40)
   likes     1, 0, 0, 0, 0, 0   (u1 20:00:30)
   shares    0, 0, 1, 0, 0, 0   (u4 20:02:40)
@@ -9,18 +12,12 @@ Tiny S1 per minute 20:00..20:05 (tests/tiny.py, tests/test_metrics.py):
 """
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 import liveops_nb
-from liveops_nb.charts import to_svg
+import tiny
 from liveops_nb.review import timeline
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import tiny  # noqa: E402
 
 T0 = pd.Timestamp("2026-09-07 20:00", tz="Asia/Shanghai")
 
@@ -83,28 +80,43 @@ def test_tiny_session_has_no_outage(tiny_ds):
     assert timeline.detect_outages(m).empty
 
 
-# ----------------------------------------------------------------------------- peak interaction
+# ----------------------------------------------------------------------------- per-minute numbers
+def test_minute_frame_tiny_registry_numbers_next_to_counts(tiny_ds):
+    m = timeline.session_minutes(tiny_ds, "S1")
+    assert m.minute.iloc[0] == T0 and len(m) == 6
+    assert m.online.tolist() == [2, 1, 2, 2, 2, 1]  # registry pcu per minute
+    assert m.entries.tolist() == [2, 0, 1, 1, 0, 0]  # registry views per minute
+    assert m.gmv.tolist() == [0, 100, 0, 400, 0, 0]
+    assert m.exits.tolist() == [1, 0, 1, 0, 1, 0]
+    assert m.comments.tolist() == [2, 0, 0, 0, 0, 0] and m.likes.tolist() == [1, 0, 0, 0, 0, 0]
+    assert m.shares.tolist() == [0, 0, 1, 0, 0, 0] and m.new_followers.tolist() == [0, 0, 1, 0, 0, 0]
+
+
+# ----------------------------------------------------------------------------- peak interaction intensity
 def test_peak_share_tiny(tiny_ds):
     m = tiny_ds.frame("minute_stats", "S1")
-    # interactions (comments+likes+shares) 3,0,1,0,0,0; rate = /online = 1.5, 0, 0.5, 0, 0, 0
+    # interactions (comments+likes+shares) 3,0,1,0,0,0; intensity = /online = 1.5, 0, 0.5, 0, 0, 0
     # centred 5-minute mean (partial at edges): m0 (1.5+0+0.5)/3 = 0.667, m1 2/4 = 0.5, m2 2/5 = 0.4,
     # m3 0.5/5 = 0.1, m4 0.5/4 = 0.125, m5 0/3 = 0; max 0.667
-    r = timeline.interaction_rates(m)
+    r = timeline.intensity_by_minute(m)
+    assert r.intensity.tolist() == pytest.approx([1.5, 0, 0.5, 0, 0, 0])
     assert r.smoothed.tolist() == pytest.approx([2 / 3, 0.5, 0.4, 0.1, 0.125, 0.0])
     # q 0.8: threshold 0.533 -> only m0 -> 1/6; q 0.7: threshold 0.467 -> m0, m1 -> 2/6
-    assert timeline.peak_interaction_share(m) == pytest.approx(1 / 6)
-    assert timeline.peak_interaction_share(m, q=0.7) == pytest.approx(2 / 6)
+    assert timeline.peak_intensity_share(m) == pytest.approx(1 / 6)
+    assert timeline.peak_intensity_share(m, q=0.7) == pytest.approx(2 / 6)
 
 
 def test_peak_share_synthetic_and_edge_cases():
     df = minutes([10, 10, 10, 10], comments=[10, 5, 9, 0])
     # window 1 -> no smoothing: rates 1, 0.5, 0.9, 0; >= 0.8 x 1 -> minutes 0 and 2 -> 2/4
-    assert timeline.peak_interaction_share(df, window=1) == pytest.approx(0.5)
-    assert timeline.peak_interaction_share(minutes([10, 10])) is None  # no interactions at all
-    assert timeline.peak_interaction_share(minutes([0, 0], comments=[1, 1])) is None  # nobody online
-    # minutes with nobody online are left out of the share: rates 1, NaN, 0.2 (window 1) -> peak 1 of 2
+    assert timeline.peak_intensity_share(df, window=1) == pytest.approx(0.5)
+    assert timeline.peak_intensity_share(minutes([10, 10])) is None  # no interactions at all
+    assert timeline.peak_intensity_share(minutes([0, 0], comments=[1, 1])) is None  # nobody online
+    # minutes with nobody online are left out of the share: intensities 1, NaN, 0.2 (window 1) -> peak 1 of 2
     df = minutes([5, 0, 5], likes=[5, 3, 1])
-    assert timeline.peak_interaction_share(df, window=1) == pytest.approx(1 / 2)
+    assert timeline.peak_intensity_share(df, window=1) == pytest.approx(1 / 2)
+    r = timeline.intensity_by_minute(df, window=1)
+    assert timeline.peak_counts(r) == (1, 2)
 
 
 def test_heatmap_tiny(tiny_ds):
@@ -120,25 +132,27 @@ def test_heatmap_tiny(tiny_ds):
     assert b0["relative"].tolist() == [1.0, 1.0, 1.0, 1.0]  # every type peaks in bucket 0
 
 
-def test_build_render_tiny(tiny_ds):
+def test_build_tiny(tiny_ds):
     data = timeline.build(tiny_ds, "S1")
-    assert data.outages.empty and data.incidents.empty and data.pitches.empty
+    assert data.outages.empty and data.incidents.empty and data.pitches.empty and data.missing is None
+    assert (data.peak_minutes, data.intensity_minutes) == (1, 6)
+    # language-neutral statements: codes with parameters
+    assert [f.code for f in data.findings] == ["timeline_outage_none", "timeline_peak_share"]
+    peak = data.findings[1].params
+    assert peak["share"] == pytest.approx(1 / 6) and (peak["peak_minutes"], peak["minutes"]) == (1, 6)
+    assert (peak["q"], peak["window"]) == (0.8, 5)
     kf = timeline.key_figures(data)
-    assert kf["minutes"] == 6 and kf["outages"] == 0 and kf["peak_interaction_share"] == pytest.approx(1 / 6)
+    assert kf["minutes"] == 6 and kf["outages"] == 0 and kf["peak_intensity_share"] == pytest.approx(1 / 6)
+    assert "peak_interaction_share" not in kf  # 互动率 is the registry's interaction_rate only
     assert kf["pcu_minute"] == "2026-09-07T20:00:00+08:00"  # first minute with the peak 2
-    for lang, word in (("zh", "高峰互动时长占比"), ("en", "Time at peak interaction")):
-        items = timeline.render(data, lang)
-        assert any(isinstance(i, str) and word in i for i in items)
-        for chart in (i for i in items if not isinstance(i, str)):
-            assert to_svg(chart).startswith("<svg")
 
 
-def test_without_minute_data_one_line(tmp_path):
+def test_without_minute_data_a_reason(tmp_path):
     ds = liveops_nb.open(tiny.write(tmp_path / "agg", aggregate_only=True))
     assert not ds.has("minute_stats")
     data = timeline.build(ds, "S1")
-    items = timeline.render(data, "en")
-    assert len(items) == 1 and "minute_stats" in items[0]
+    assert data.minute is None and data.peak_share is None and data.findings == ()
+    assert (data.missing.code, data.missing.table) == ("needs_table", "minute_stats")
     assert timeline.key_figures(data)["outages"] is None
 
 
@@ -151,9 +165,9 @@ def test_pitches_and_logged_incidents_become_bands():
     assert p.name.tolist() == ["口红", "p2"] and p.minutes.tolist() == [10, 15]
     log = pd.DataFrame({"session_id": "S", "start": [t(30)], "end": [t(32)], "kind": ["stutter"], "note": ["卡顿"]})
     out = pd.DataFrame({"start": [t(5)], "end": [t(9)], "minutes": [4], "min_online": [0.0], "reference": [9.0]})
-    bands = timeline.band_labels(timeline.incident_bands(log, out), "en")
+    bands = timeline.incident_bands(log, out)
     assert bands.source.tolist() == ["detected", "log"]
-    assert bands.label.tolist() == ["outage (detected)", "stutter"]
+    assert bands.kind.tolist() == ["outage", "stutter"]
 
 
 # ----------------------------------------------------------------------------- demo
@@ -175,8 +189,9 @@ def test_demo_planted_outage_found(demo_ds, demo_agg, planted, viewer_level):
     assert r.minutes == o["minutes"]
     kf = timeline.key_figures(data)
     assert kf["outages"] == 1 and kf["outage_minutes"] == o["minutes"]
-    zh, en = timeline.render(data, "zh"), timeline.render(data, "en")
-    assert "断流" in zh[0] and "outage" in en[0]
+    found = data.findings[0]
+    assert found.code == "timeline_outage_found" and found.params["n"] == 1
+    assert found.params["spans"] == ((r.start, r.end),)
 
 
 @pytest.mark.parametrize("viewer_level", [True, False])
@@ -188,16 +203,16 @@ def test_demo_ordinary_session_has_no_outage(demo_ds, demo_agg, planted, viewer_
     assert len(data.pitches) > 0
 
 
-def test_demo_logged_incident_and_charts(demo_ds, planted):
+def test_demo_logged_incident(demo_ds, planted):
     sid = planted["phenomena"]["logged_incidents"][0]["session_id"]
     data = timeline.build(demo_ds, sid)
-    assert (data.incidents.source == "log").sum() >= 1
-    for lang in ("zh", "en"):
-        items = timeline.render(data, lang)
-        charts = [i for i in items if not isinstance(i, str)]
-        assert len(charts) == 3
-        for c in charts:
-            svg = to_svg(c)
-            assert svg.startswith("<svg")
-        text = " ".join(i for i in items if isinstance(i, str))
-        assert ("事故记录" in text) if lang == "zh" else ("incident(s) in the log" in text)
+    assert (data.incidents.source == "log").sum() >= 1 and data.incidents_logged >= 1
+
+
+def test_demo_minutes_are_the_registry_minutes(demo_ds, planted):
+    sid = planted["phenomena"]["ordinary_session"]["session_id"]
+    m = timeline.build(demo_ds, sid).minute
+    k = demo_ds.kpis(["pcu", "views", "gmv"], by=["session_id", "minute"], where={"session_id": sid})
+    assert m.minute.tolist() == k.minute.tolist()
+    assert m.online.tolist() == k.pcu.tolist() and m.entries.tolist() == k.views.tolist()
+    assert m.gmv.tolist() == k.gmv.tolist()
