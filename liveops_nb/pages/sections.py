@@ -22,7 +22,9 @@ from typing import Any
 from ..errors import LiveOpsError, UnknownSectionError
 from ..render.i18n import Lang
 from ..render.review import funnel as funnel_view
+from ..render.review import interaction as interaction_view
 from ..render.review import products as products_view
+from ..render.review import timeline as timeline_view
 from ..render.review import traffic as traffic_view
 from ..review import audience, diagnosis, funnel, interaction, next_steps, products, results, timeline, traffic
 from ..review.results import Basis
@@ -118,7 +120,7 @@ def _results(ds: Any, session_id: str, o: ReviewOptions) -> Any:
 
 
 def _timeline(ds: Any, session_id: str, o: ReviewOptions) -> Any:
-    return timeline.build(ds, session_id, lang=o.lang)
+    return timeline.build(ds, session_id)
 
 
 def _traffic(ds: Any, session_id: str, o: ReviewOptions) -> Any:
@@ -134,7 +136,7 @@ def _products(ds: Any, session_id: str, o: ReviewOptions) -> Any:
 
 
 def _interaction(ds: Any, session_id: str, o: ReviewOptions) -> Any:
-    return interaction.build(ds, session_id, lang=o.lang)
+    return interaction.build(ds, session_id)
 
 
 def _audience(ds: Any, session_id: str, o: ReviewOptions) -> Any:
@@ -154,11 +156,11 @@ _HISTORY = frozenset({"history_n"})
 
 REVIEW: tuple[str, ...] = tuple(register(s).name for s in (
     Section("results", results.TITLE, _results, results.render, results.key_figures, _BASIS),
-    Section("timeline", timeline.TITLE, _timeline, timeline.render, timeline.key_figures),
+    Section("timeline", timeline.TITLE, _timeline, timeline_view.render, timeline.key_figures),
     Section("traffic", traffic.TITLE, _traffic, traffic_view.render, traffic.key_figures),
     Section("funnel", funnel.TITLE, _funnel, funnel_view.render, funnel.key_figures),
     Section("products", products.TITLE, _products, products_view.render, products.key_figures),
-    Section("interaction", interaction.TITLE, _interaction, interaction.render, interaction.key_figures),
+    Section("interaction", interaction.TITLE, _interaction, interaction_view.render, interaction.key_figures),
     Section("audience", audience.TITLE, _audience, audience.render, audience.key_figures),
     Section("diagnosis", diagnosis.TITLE, _diagnosis, diagnosis.render, diagnosis.key_figures, _HISTORY),
     Section("next_steps", next_steps.TITLE, _next_steps, next_steps.render, next_steps.key_figures, _BASIS),
