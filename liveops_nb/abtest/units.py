@@ -16,7 +16,6 @@ count gives ``y`` only. The base quantities come from :func:`liveops_nb.abtest.b
 """
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -173,9 +172,13 @@ def values_for_sessions(ds: Dataset, units: Any, key: str, base: Any = None) -> 
     return j.filter(ok).select(**cols)
 
 
-@functools.lru_cache(maxsize=64)
 def _session_frame(ds: Dataset, exp: Experiment, key: str, segment: str | None) -> pd.DataFrame:
-    """Per-session values (small: one row per assigned session), cached per dataset/experiment/metric."""
+    """Per-session values (small: one row per assigned session), remembered in the dataset's cache."""
+    return ds.remember(("abtest.session_values", exp, key, segment),
+                       lambda: _make_session_frame(ds, exp, key, segment))
+
+
+def _make_session_frame(ds: Dataset, exp: Experiment, key: str, segment: str | None) -> pd.DataFrame:
     a = assignments(ds, exp)
     if segment is None:
         return values_for_sessions(ds, a, key).execute()

@@ -106,7 +106,7 @@ def reason_text(err: Any, lang: Lang = "zh") -> str:
     code, params, message = _reason_parts(err)
     if code not in REASON_CODES:
         return message
-    p = dict(params)
+    p = {**params, "message": message}
     if "metric" in p:
         p["label"] = metric_label(p["metric"], lang)
     if "unit" in p:

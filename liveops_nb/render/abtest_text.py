@@ -2,7 +2,7 @@
 
 ``abtest_reason_<code>`` entries say why a metric or a comparison cannot be computed, for the
 reason codes of :mod:`liveops_nb.abtest.errors` (``{label}``: the metric's label, ``{key}``/``{metric}``:
-its key, ``{unit_word}``: viewer/session in words).
+its key, ``{unit_word}``: viewer/session in words, ``{message}``: the error's English message).
 """
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ REASONS: dict[str, tuple[str, str]] = {
     "abtest_reason_no_segment_split": ("{label} 无法按新老观众拆分", "{metric} cannot be split by viewer segment"),
     "abtest_reason_segments_need_viewer_level": ("新老观众拆分需要观众级明细（events 表）",
                                                  "new vs returning viewers needs the viewer-level events table"),
+    "abtest_reason_insufficient_data": ("样本太少，无法估计（每组至少需要 2 个单位）", "{message}"),
+    "abtest_reason_zero_variance": ("两组数值都没有波动（方差为 0），无法计算标准误", "{message}"),
+    "abtest_reason_zero_baseline": ("对照组数值为 0，无法计算相对变化", "{message}"),
     "abtest_reason_unknown_variant": ("“{variant}” 不是本实验的组别（组别：{variants}）",
                                       "variant '{variant}' is not one of this experiment's variants ({variants})"),
 }

@@ -85,3 +85,12 @@ def test_unavailable_metric_verdict_and_results_table(tds):
 
 def test_pct_formats():
     assert (pct(0.1234), pct(0.1234, True), pct(-math.inf), pct(None)) == ("12.3%", "+12.3%", "−∞", "—")
+
+
+def test_statistics_errors_in_chinese_keep_the_english_message():
+    arms = {"A": arm(1, 10.0, 0.0), "B": arm(100, 11.0, 4.0)}
+    c = an.compare_arms("gmv", "mean", "A", "B", arms, an.Options())
+    assert reason_text(c.error, "en") == "control arm has n=1 units; need n >= 2 to estimate a variance"
+    assert reason_text(c.error, "zh") == "样本太少，无法估计（每组至少需要 2 个单位）"
+    v = comparison_text(c, SCRIPT_EXP, "zh")
+    assert v.kind == "na" and v.text == "话术B 的成交金额无法检验：样本太少，无法估计（每组至少需要 2 个单位）"
