@@ -307,16 +307,19 @@ class Dataset:
                     ) -> tuple[pd.DataFrame, dict[str, Reason], bool]:
         """Executed base quantities (float64) grouped ``by``; from the dataset's cache when it covers them.
 
-        Every core quantity is computed at once (one query); the costly comment and retention
-        quantities only when asked for. A request filtered to some sessions is served from an
-        earlier unfiltered result at the same grain: after ``sessions()``, any session's KPIs read
-        no data again.
+        Per session, every core quantity is computed at once (one query, shared by all the session
+        KPIs a page asks for); the costly comment and retention quantities only when asked for. Other
+        grains compute what is asked. A request filtered to some sessions is served from an earlier
+        unfiltered result at the same grain: after ``sessions()``, any session's KPIs read no data again.
         """
-        groups = frozenset(g for g, ns in OPTIONAL_GROUPS.items() if names.intersection(ns))
-        full = set(CORE_BASES).union(*(OPTIONAL_GROUPS[g] for g in groups))
+        if by == ("session_id",):
+            groups = [g for g, ns in OPTIONAL_GROUPS.items() if names.intersection(ns)]
+            full = frozenset(CORE_BASES.union(*(OPTIONAL_GROUPS[g] for g in groups)))
+        else:
+            full = frozenset(names)
         wkey = tuple(sorted((k, tuple(map(str, v))) for k, v in where.items()))
         for key, value in self._cache.items():
-            if not isinstance(key, tuple) or key[0] != "bases" or key[1] != by or not groups <= key[3]:
+            if not isinstance(key, tuple) or key[0] != "bases" or key[1] != by or not names <= key[3]:
                 continue
             if key[2] == wkey:
                 return value
@@ -331,7 +334,7 @@ class Dataset:
         def build():
             dims = grains.select_sessions(self.session_dims, where)
             session_ids = None if not any(k in grains.SESSION_DIMS for k in where) else dims.session_id.tolist()
-            table, plan = compute.base_table(self, by, where, full, ibis.memtable(dims), session_ids)
+            table, plan = compute.base_table(self, by, where, set(full), ibis.memtable(dims), session_ids)
             if table is None:
                 return pd.DataFrame({c: pd.Series(dtype=object) for c in by}), plan.missing, plan.people_summed
             frame = self.con.execute(table)
@@ -346,7 +349,7 @@ class Dataset:
             else:
                 frame = frame.drop(columns=[c for c in frame.columns if c.startswith("_")])
             return frame, plan.missing, plan.people_summed
-        return self._cache.get_or_make(("bases", by, wkey, groups), build)
+        return self._cache.get_or_make(("bases", by, wkey, full), build)
 
     def clear_cache(self) -> None:
         """Forget every computed result (they are recomputed on the next request)."""
