@@ -6,6 +6,8 @@ They never rebuild a registry formula from base quantities. Each returns NaN whe
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -62,3 +64,34 @@ def per_viewer(count: pd.Series, viewers: pd.Series) -> pd.Series:
     person. Never for registry base quantities (those ratios come from ``ds.kpis``).
     """
     return count.astype(float) / viewers.astype(float).where(viewers > 0)
+
+
+def share_of(part: float | None, whole: float | None) -> float:
+    """part / whole: the share of a whole that a part makes up (e.g. returning viewers of all viewers,
+    slow refunds of all refunds); NaN when either is missing or the whole is not positive."""
+    if part is None or whole is None or pd.isna(part) or pd.isna(whole) or whole <= 0:
+        return float("nan")
+    return float(part) / float(whole)
+
+
+def multiple(value: float | None, reference: float | None) -> float:
+    """value / reference: how many times the reference the value is (2.0 = twice); NaN when either is
+    missing or the reference is not positive."""
+    if value is None or reference is None or pd.isna(value) or pd.isna(reference) or reference <= 0:
+        return float("nan")
+    return float(value) / float(reference)
+
+
+def gmv_plan(viewers: float, conversion: float, order_value: float) -> float:
+    """Traffic × conversion × order value: the GMV that ``viewers`` buying at the view→order
+    ``conversion`` with the average order value ``order_value`` give (a planning figure)."""
+    return float(viewers) * float(conversion) * float(order_value)
+
+
+def viewers_needed(gmv: float | None, conversion: float, order_value: float) -> float:
+    """Viewers needed for ``gmv`` at ``conversion`` and ``order_value``, rounded up; NaN when the GMV is
+    missing or conversion × order value is not positive."""
+    per_viewer = float(conversion) * float(order_value)
+    if gmv is None or pd.isna(gmv) or not per_viewer > 0:
+        return float("nan")
+    return float(math.ceil(float(gmv) / per_viewer))

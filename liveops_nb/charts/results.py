@@ -1,8 +1,9 @@
 """Chart for the results section: each main metric's relative difference from the basis.
 
-Takes :func:`liveops_nb.review.results.comparison_table` output. Bars are green when the
-difference is good for the metric (its registry direction), red when bad, grey when neutral;
-differences beyond ±100 % are drawn at the edge and the tooltip gives the exact value.
+Takes :func:`liveops_nb.review.results.comparison_table` output (drawn by
+:mod:`liveops_nb.render.review.results`). Bars are green when the difference is good for the
+metric (its registry direction), red when bad, grey when neutral; differences beyond ±100 % are
+drawn at the edge and the tooltip gives the exact value.
 """
 from __future__ import annotations
 

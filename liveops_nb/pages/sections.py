@@ -21,9 +21,13 @@ from typing import Any
 
 from ..errors import LiveOpsError, UnknownSectionError
 from ..render.i18n import Lang
+from ..render.review import audience as audience_view
+from ..render.review import diagnosis as diagnosis_view
 from ..render.review import funnel as funnel_view
 from ..render.review import interaction as interaction_view
+from ..render.review import next_steps as next_steps_view
 from ..render.review import products as products_view
+from ..render.review import results as results_view
 from ..render.review import timeline as timeline_view
 from ..render.review import traffic as traffic_view
 from ..review import audience, diagnosis, funnel, interaction, next_steps, products, results, timeline, traffic
@@ -116,7 +120,7 @@ def names() -> tuple[str, ...]:
 
 # ------------------------------------------------------------------ adapters onto today's analysis signatures
 def _results(ds: Any, session_id: str, o: ReviewOptions) -> Any:
-    return results.build(ds, session_id, lang=o.lang, basis=o.basis, history_n=o.history_n)
+    return results.build(ds, session_id, basis=o.basis, history_n=o.history_n)
 
 
 def _timeline(ds: Any, session_id: str, o: ReviewOptions) -> Any:
@@ -140,29 +144,29 @@ def _interaction(ds: Any, session_id: str, o: ReviewOptions) -> Any:
 
 
 def _audience(ds: Any, session_id: str, o: ReviewOptions) -> Any:
-    return audience.build(ds, session_id, lang=o.lang)
+    return audience.build(ds, session_id)
 
 
 def _diagnosis(ds: Any, session_id: str, o: ReviewOptions) -> Any:
-    return diagnosis.build(ds, session_id, lang=o.lang, history_n=o.history_n)
+    return diagnosis.build(ds, session_id, history_n=o.history_n)
 
 
 def _next_steps(ds: Any, session_id: str, o: ReviewOptions) -> Any:
-    return next_steps.build(ds, session_id, lang=o.lang, basis=o.basis, history_n=o.history_n)
+    return next_steps.build(ds, session_id, basis=o.basis, history_n=o.history_n)
 
 
 _BASIS = frozenset({"basis", "history_n"})
 _HISTORY = frozenset({"history_n"})
 
 REVIEW: tuple[str, ...] = tuple(register(s).name for s in (
-    Section("results", results.TITLE, _results, results.render, results.key_figures, _BASIS),
+    Section("results", results.TITLE, _results, results_view.render, results.key_figures, _BASIS),
     Section("timeline", timeline.TITLE, _timeline, timeline_view.render, timeline.key_figures),
     Section("traffic", traffic.TITLE, _traffic, traffic_view.render, traffic.key_figures),
     Section("funnel", funnel.TITLE, _funnel, funnel_view.render, funnel.key_figures),
     Section("products", products.TITLE, _products, products_view.render, products.key_figures),
     Section("interaction", interaction.TITLE, _interaction, interaction_view.render, interaction.key_figures),
-    Section("audience", audience.TITLE, _audience, audience.render, audience.key_figures),
-    Section("diagnosis", diagnosis.TITLE, _diagnosis, diagnosis.render, diagnosis.key_figures, _HISTORY),
-    Section("next_steps", next_steps.TITLE, _next_steps, next_steps.render, next_steps.key_figures, _BASIS),
+    Section("audience", audience.TITLE, _audience, audience_view.render, audience.key_figures),
+    Section("diagnosis", diagnosis.TITLE, _diagnosis, diagnosis_view.render, diagnosis.key_figures, _HISTORY),
+    Section("next_steps", next_steps.TITLE, _next_steps, next_steps_view.render, next_steps.key_figures, _BASIS),
 ))
 """The session review's sections, in the order of the review template (and of the notebook)."""

@@ -1,4 +1,7 @@
-"""Section 7 — audience: hand-worked numbers on the tiny dataset, RFM layers on synthetic orders, demo cohort."""
+"""Section 7 — audience: hand-worked numbers on the tiny dataset, RFM layers on synthetic orders, demo cohort.
+
+Rendering (tables, charts, words): tests/render/review/test_audience.py.
+"""
 from __future__ import annotations
 
 import pandas as pd
@@ -6,7 +9,7 @@ import pytest
 
 import liveops_nb
 import tiny
-from liveops_nb.charts import to_svg
+from liveops_nb.engine.reasons import Reason
 from liveops_nb.review import audience as A
 
 TS = tiny.ts
@@ -69,26 +72,26 @@ def test_tiny_rfm_s2(tiny_ds):
     assert rfm.loc["dormant", "buyers"] == 0
 
 
-def test_render_and_key_figures(tiny_ds):
+def test_key_figures(tiny_ds):
     d = A.build(tiny_ds, "S2")
     kf = A.key_figures(d)
     assert kf["returning_viewers"] == 1.0 and kf["new_viewers"] == 0.0 and kf["rfm_new_bought"] == 1.0
     assert kf["next_day_return_rate"] is None  # S2 is the last day: the next day is not in the data
-    for lang in ("zh", "en"):
-        items = A.render(d, lang)
-        for item in items:
-            if not isinstance(item, str):
-                assert "<svg" in to_svg(item)
-    assert any("沉睡" in x for x in A.render(d, "zh") if isinstance(x, str))
-    assert any("Dormant" in x for x in A.render(d, "en") if isinstance(x, str))
+    assert d.ndr_reason is not None and d.ndr_reason.code == "next_day_pending"
+
+
+def test_viewers_and_buyers_are_the_registry_counts(tiny_ds):
+    for sid in ("S1", "S2"):
+        nr = A.build(tiny_ds, sid).new_returning.set_index("group")
+        k = tiny_ds.kpis(["uv", "buyers"], where={"session_id": sid}).iloc[0]
+        assert nr.at["viewers", "total"] == k["uv"] and nr.at["buyers", "total"] == k["buyers"]
 
 
 def test_aggregate_only(tmp_path):
     ds = liveops_nb.open(tiny.write(tmp_path / "agg", aggregate_only=True))
     d = A.build(ds, "S1")
     assert not d.available and d.next_day_return_rate is None
-    items = A.render(d, "en")
-    assert "lo-na" in items[0] and "not available" in items[1]
+    assert d.missing == Reason("needs_table", table="events")
     assert A.key_figures(d)["viewers"] is None
 
 
