@@ -21,7 +21,8 @@ import asyncio
 import functools
 import logging
 import sys
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from IPython.display import HTML
 

@@ -1,7 +1,8 @@
 """ipywidgets pickers: sessions (filter by room, host, date) and comparison basis."""
 from __future__ import annotations
 
-from typing import Callable
+import datetime as dt
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -33,7 +34,7 @@ def session_label(row: pd.Series, lang: Lang = "zh") -> str:
 
 
 def filter_sessions(sessions: pd.DataFrame, room: str | None = None, host: str | None = None,
-                    start: object = None, end: object = None) -> pd.DataFrame:
+                    start: dt.date | str | None = None, end: dt.date | str | None = None) -> pd.DataFrame:
     """Sessions matching the filters (None = any), newest first."""
     s = sessions
     if room:
@@ -60,7 +61,7 @@ class SessionPicker:
         self._muted = False
         any_ = (t("all", lang), "")
         rooms = sessions.drop_duplicates("room_id")
-        self.room = w.Dropdown(options=[any_] + list(zip(rooms.room_name, rooms.room_id)), description=t("pick_room", lang))
+        self.room = w.Dropdown(options=[any_] + list(zip(rooms.room_name, rooms.room_id, strict=True)), description=t("pick_room", lang))
         self.host = w.Dropdown(options=[any_] + [(h, h) for h in sorted(sessions.host.unique())],
                                description=t("pick_host", lang))
         self.start = w.DatePicker(description=t("pick_from", lang))

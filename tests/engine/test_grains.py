@@ -70,7 +70,7 @@ def test_day_month_total_and_host(tiny_ds):
 
 def test_weekday_hour_slots(tiny_ds):
     k = tiny_ds.kpis(["uv", "gmv", "avg_watch_seconds"], by=["weekday", "hour"])
-    assert list(zip(k["weekday"], k["hour"])) == [(0, 20), (1, 20)]  # Monday 20:00, Tuesday 20:00
+    assert list(zip(k["weekday"], k["hour"], strict=True)) == [(0, 20), (1, 20)]  # Monday 20:00, Tuesday 20:00
     mon = _row(k, weekday=0)
     _close(mon["uv"], 3)
     _close(mon["avg_watch_seconds"], (120 + 90 + 175) / 3)
@@ -80,7 +80,7 @@ def test_weekday_hour_slots(tiny_ds):
 def test_session_channel(tiny_ds):
     k = tiny_ds.kpis(["impressions", "uv", "views", "gmv", "buyers", "gpm", "paid_roi", "avg_watch_seconds", "pcu"],
                      by=["session_id", "channel"])
-    assert sorted(zip(k.session_id, k.channel)) == sorted(
+    assert sorted(zip(k.session_id, k.channel, strict=True)) == sorted(
         [("S1", "千川"), ("S1", "直播推荐"), ("S1", "搜索"), ("S2", "关注"), ("S2", "搜索")])
     paid = _row(k, session_id="S1", channel="千川")
     _close(paid["uv"], 2)
@@ -102,7 +102,7 @@ def test_session_channel(tiny_ds):
 
 def test_session_product(tiny_ds):
     k = tiny_ds.kpis(["gmv", "buyers", "product_click_rate", "uv"], by=["session_id", "product_id"])
-    assert sorted(zip(k.session_id, k.product_id)) == [("S1", "p1"), ("S1", "p2"), ("S2", "p1")]
+    assert sorted(zip(k.session_id, k.product_id, strict=True)) == [("S1", "p1"), ("S1", "p2"), ("S2", "p1")]
     p1 = _row(k, session_id="S1", product_id="p1")
     _close(p1["gmv"], 200)  # o1 + o3
     _close(p1["buyers"], 2)
