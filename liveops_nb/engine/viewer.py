@@ -107,7 +107,8 @@ def online_source(visits_, grid, rdims, where) -> Source:
     """Per-minute online viewers: peak (max), viewer-minutes (sum) and broadcast minutes (count)."""
     m = derive.online_per_minute(visits_, grid)
     m = m.mutate(minute=m.minute.cast(MINUTE_TYPE))
-    m = _rows(m, (), {k: v for k, v in where.items() if k == "minute"})
+    if "minute" in where:
+        m = m.filter(m.minute.isin(list(where["minute"])))
     keys = ["session_id", *[d for d in rdims if d == "minute"]]
     t = m.group_by(keys).agg(pcu=m.online.max(), online_minutes=m.online.sum(), broadcast_minutes=m.online.count())
     return Source(t, {"pcu": "max", "online_minutes": "sum", "broadcast_minutes": "sum"})

@@ -119,6 +119,10 @@ def test_session_minute(tiny_ds):
     assert list(s1["gmv"]) == [0, 100, 0, 400, 0, 0]
     assert s1["minute"].iloc[0] == pd.Timestamp("2026-09-07 20:00", tz="Asia/Shanghai")
     assert list(k[k.session_id == "S2"]["pcu"]) == [1, 1, 0, 0]
+    # a window of minutes (a product pitch): average online over 20:02–20:04 of S1 = (2 + 2 + 2) / 3
+    window = [pd.Timestamp(f"2026-09-07 20:0{i}", tz="Asia/Shanghai") for i in (2, 3, 4)]
+    w = tiny_ds.kpis(["acu", "pcu", "gmv"], by=None, where={"session_id": "S1", "minute": window})
+    assert w["acu"].item() == 2 and w["pcu"].item() == 2 and w["gmv"].item() == 400
 
 
 def test_viewer_grain(tiny_ds):
