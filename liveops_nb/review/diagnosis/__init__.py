@@ -64,14 +64,14 @@ def build(ds: Any, session_id: str, *, history_n: int | None = None) -> Diagnosi
     session_id : the session reviewed (unknown ids raise :class:`~liveops_nb.errors.UnknownSessionError`).
     history_n : the room's earlier sessions the rules compare with (default ``THRESHOLDS["history_n"]``).
 
-    Results are memoised per (dataset, session, history_n), so that the next-steps section reuses
-    the diagnosis the page already built.
+    Results are remembered in the dataset's cache per (session, history_n), so that the next-steps
+    section reuses the diagnosis the page already built.
     """
     ds.session(session_id)
-    return _run(ds, session_id, int(history_n or th("history_n")))
+    n = int(history_n or th("history_n"))
+    return ds.remember(("diagnosis", session_id, n), lambda: _run(ds, session_id, n))
 
 
-@functools.lru_cache(maxsize=16)
 def _run(ds: Any, session_id: str, history_n: int) -> DiagnosisData:
     history = prior_sessions(ds.session_info, session_id)["session_id"].iloc[-history_n:].tolist()
     found: list[Finding | None] = []
