@@ -11,7 +11,6 @@ Findings are language-neutral; their words are in :mod:`liveops_nb.render.review
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import Any
 
