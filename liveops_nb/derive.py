@@ -10,14 +10,13 @@ The rules (also in docs/data-model.md):
 * money and orders come from ``orders`` (amount incl. later refunds).
 
 Everything here is written once in Ibis with no backend-specific SQL, so the
-same code runs on DuckDB (default) or Spark. The helpers at the end
-(:class:`Parts`, :func:`join_parts`, :func:`only_sessions`) assemble the
-per-session base quantities of :mod:`liveops_nb.dataset` as flat queries.
+same code runs on DuckDB (default) or Spark. :func:`only_sessions` reads a few
+sessions' rows cheaply; the metric engine (:mod:`liveops_nb.engine`) builds its
+base quantities from :func:`visits` and :func:`online_per_minute`.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 import ibis
 import numpy as np
@@ -130,83 +129,6 @@ def _session_paid_spend(channels, channel_groups):
     return c.group_by("session_id").agg(spend=c.spend.sum())
 
 
-def viewer_counts(events):
-    """People and PV counts per session from events, in one pass over the events.
-
-    Events are first reduced to one row per (session, viewer) with flags ("did
-    this viewer enter?") and counts, then summed per session — the same numbers
-    as distinct counts per event type, at the cost of a single grouping.
-    """
-    et = events.event_type
-    pu = events.group_by(["session_id", "user_id"]).agg(
-        imp=(et == "impression").any(), n_enter=(et == "enter").sum(),
-        pimp=(et == "product_impression").any(), pclick=(et == "product_click").any(),
-        inter=et.isin(["like", "comment", "share"]).any(),
-        n_follow=(et == "follow").sum(), n_comment=(et == "comment").sum())
-    person = pu.user_id.notnull()
-    return pu.group_by("session_id").agg(
-        impressions=(pu.imp & person).sum(), views=pu.n_enter.sum(), uv=((pu.n_enter > 0) & person).sum(),
-        product_impression_uv=(pu.pimp & person).sum(), product_click_uv=(pu.pclick & person).sum(),
-        interaction_uv=(pu.inter & person).sum(), new_followers=pu.n_follow.sum(), comments=pu.n_comment.sum())
-
-
-TOTALS_FILL: dict[str, int | float] = {
-    "impressions": 0, "views": 0, "uv": 0, "product_impression_uv": 0, "product_click_uv": 0, "interaction_uv": 0,
-    "new_followers": 0, "comments": 0, "watch_seconds": 0.0, "gmv": 0.0, "orders": 0, "buyers": 0, "units": 0,
-    "refund_amount": 0.0}
-"""Value of each :func:`session_totals` quantity for a session without any events or orders."""
-
-
-def session_parts(events, orders, sessions, minute=None, *, grid=None) -> list:
-    """The per-session tables :func:`session_totals` joins (people/PV counts, watch time, orders, pcu/acu).
-
-    ``pcu``/``acu`` come from ``minute`` (a ``minute_stats`` table) when given,
-    otherwise from the visits over ``grid`` (:func:`minute_grid`) without
-    building the whole minute table.
-    """
-    v = visits(events, sessions)
-    watch = v.group_by("session_id").agg(watch_seconds=v.watch_seconds.sum())
-    if minute is None:
-        if grid is None:
-            raise ValueError("session_totals needs the minute_stats table or the minute grid")
-        minute = online_per_minute(v, grid)
-    o = orders.group_by("session_id").agg(
-        gmv=orders.amount.sum(), orders=_.count(), buyers=orders.user_id.nunique(),
-        units=orders.quantity.sum(), refund_amount=orders.refund_amount.sum())
-    m = minute.group_by("session_id").agg(pcu=minute.online.max(), acu=minute.online.mean())
-    return [viewer_counts(events), watch, o, m]
-
-
-def join_parts(keys, parts: list):
-    """Left-join per-session tables (``session_id`` + distinct columns) onto ``keys`` as one multi-way join.
-
-    One join with one projection keeps the query flat: it compiles an order of
-    magnitude faster than joining part by part and dropping the right-hand key
-    after each join.
-    """
-    j = keys
-    for part in parts:
-        j = j.left_join(part, "session_id")
-    return j.select(*[keys[c] for c in keys.columns],
-                    *[part[c] for part in parts for c in part.columns if c != "session_id"])
-
-
-def session_totals(events, orders, sessions, minute=None, *, grid=None):
-    """Base quantities per session from viewer-level data (see metrics.BASE_SOURCES).
-
-    ``pcu``/``acu`` come from ``minute`` (a ``minute_stats`` table) when given,
-    otherwise from the visits over ``grid`` (:func:`minute_grid`).
-    """
-    parts = session_parts(events, orders, sessions, minute, grid=grid)
-    return join_parts(sessions.select("session_id"), parts).fill_null(TOTALS_FILL)
-
-
-def session_channels(events):
-    """The (session, channel) pairs that have a channel-attributed impression or entry (rows of derived ``channels``)."""
-    e = events.filter(events.event_type.isin(["impression", "enter"]) & events.channel.notnull())
-    return e.select("session_id", "channel").distinct()
-
-
 def channels(events, orders, channel_groups, supplied=None):
     """Derived ``channels``: people and money per (session, channel); spend from the supplied table."""
     e = events.filter(events.event_type.isin(["impression", "enter"]) & events.channel.notnull())
@@ -247,43 +169,6 @@ def product_stats(events, orders):
                  units=j.units, gmv=j.gmv, refund_amount=j.refund_amount)
     return j.fill_null({"impression_uv": 0, "click_uv": 0, "buyers": 0, "orders": 0, "units": 0,
                         "gmv": 0.0, "refund_amount": 0.0})
-
-
-class Parts:
-    """Collects per-session tables and fixes, then joins them onto the session keys in one go."""
-
-    def __init__(self, keys) -> None:
-        self.keys = keys
-        self.tables: list[Any] = []
-        self.fill: dict[str, Any] = {}
-        self.const: dict[str, Any] = {}
-        self.later: dict[str, Any] = {}
-        self.scratch: list[str] = []
-        self.missing: dict[str, str] = {}
-
-    def join(self, tables: list, **fill: Any) -> None:
-        """Left-join ``tables`` (session_id + columns); ``fill`` gives the value where a session has no row."""
-        self.tables += tables
-        self.fill.update(fill)
-
-    def absent(self, names: list[str], dtype: str, reason: Any = None) -> None:
-        """Quantities left null; with ``reason`` (text, or a function of the name) they are reported missing."""
-        for n in names:
-            self.const[n] = ibis.null(dtype)
-            if reason is not None:
-                self.missing[n] = reason(n) if callable(reason) else reason
-
-    def then(self, name: str, fn: Any) -> None:
-        """Replace column ``name`` by ``fn(table)`` after the join."""
-        self.later[name] = fn
-
-    def build(self):
-        """The per-session table: keys, joined columns (filled), constant nulls, then the replacements."""
-        t = join_parts(self.keys, self.tables)
-        t = t.mutate(**{c: t[c].fill_null(v) for c, v in self.fill.items()}, **self.const)
-        if self.later:
-            t = t.mutate(**{c: fn(t) for c, fn in self.later.items()})
-        return t.drop(*self.scratch) if self.scratch else t
 
 
 def only_sessions(t, session_ids: Iterable[str]):

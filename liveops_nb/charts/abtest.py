@@ -17,7 +17,6 @@ register({
     "abtest_chart_high": ("区间上限", "Interval high"),
     "abtest_chart_p": ("p 值", "p-value"),
     "abtest_chart_treatment": ("实验组", "Treatment"),
-    "abtest_chart_result": ("结论", "Result"),
     "abtest_chart_n": ("样本（对照/实验）", "Units (control/treatment)"),
 })
 

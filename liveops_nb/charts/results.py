@@ -22,7 +22,6 @@ register({
                             "Against {basis} (green = better, red = worse)"),
     "results_chart_metric": ("指标", "Metric"),
     "results_chart_rel": ("相对差异", "Relative difference"),
-    "results_chart_weak": ("最需关注", "Weakest"),
 })
 
 

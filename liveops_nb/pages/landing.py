@@ -14,11 +14,9 @@ from ..render.i18n import Lang, register, t
 from .base import Page
 
 register({
-    "landing_title": ("场次总览", "Sessions"),
     "landing_open": ("打开复盘", "open review"),
     "landing_count": ("共 {n} 场，当前显示 {m} 场。点击“打开复盘”查看单场复盘。",
                       "{n} sessions, {m} shown. Click “open review” for a session's review."),
-    "landing_level": ("数据粒度：{level}", "Data level: {level}"),
 })
 
 COLUMNS = ("gmv", "uv", "pcu", "avg_watch_seconds", "gpm", "click_to_order_rate", "refund_rate")

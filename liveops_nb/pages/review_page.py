@@ -48,9 +48,7 @@ from .outputs import outputs_of  # noqa: E402
 from .sections import ReviewOptions  # noqa: E402
 
 register({
-    "review_title": ("下播复盘", "Session review"),
     "review_pick": ("请选择一个场次。", "Pick a session."),
-    "review_loading": ("加载中…", "Loading…"),
     "review_header": ("{room} · {host} · {start} – {end} · {title}", "{room} · {host} · {start} – {end} · {title}"),
     "review_level_aggregate": ("数据源只有平台汇总表：依赖观众明细的指标将标注为“此数据源无法提供”。",
                                "This dataset has platform aggregates only: metrics that need viewer-level data "

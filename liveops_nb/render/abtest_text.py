@@ -57,7 +57,6 @@ register({
     "abtest_corrected_note": ("（{method} 多重比较校正后）", " ({method}-corrected for multiple arms)"),
     "abtest_nothing_yet": ("还没有可分析的样本（实验尚未开始或没有分组记录）。",
                            "Nothing to analyse yet (the experiment has not started or has no assignments)."),
-    "abtest_good": ("利好", "good"), "abtest_bad": ("不利", "bad"),
     "abtest_direction_lower": ("（该指标越低越好）", " (lower is better for this metric)"),
 })
 

@@ -49,15 +49,12 @@ def check_lang(lang: str) -> Lang:
 
 register({
     "not_available": ("此数据源无法提供", "not available from this source"),
-    "no_data": ("无数据", "no data"),
     "session": ("场次", "Session"),
     "room": ("直播间", "Room"),
     "host": ("主播", "Host"),
     "date": ("日期", "Date"),
     "all": ("全部", "All"),
     "language": ("语言", "Language"),
-    "compare_with": ("对比基准", "Compare with"),
-    "error_friendly": ("页面出错了：{msg}", "Something went wrong: {msg}"),
     "unknown_session": ("找不到场次 “{sid}”，请在下方重新选择。", "Session '{sid}' was not found; pick one below."),
     "illustrative": ("示例值（请替换为自己的同行数据）", "illustrative defaults — replace with your own peer numbers"),
 })
