@@ -3,15 +3,14 @@
 Every section module exposes
 
 * ``TITLE``: ``(中文, English)`` heading;
-* ``build(ds, session_id, *, lang="zh", **options) -> data`` — a frozen
-  dataclass of tables and numbers, from small pure functions that take tables
-  and return tables (unit-tested on hand-worked data);
-* ``render(data, lang="zh") -> list`` — displayable items: HTML strings,
-  Altair charts or DataFrames;
+* ``build(ds, session_id, ...) -> data`` — a frozen dataclass of values, tables, reason codes
+  (:class:`liveops_nb.engine.reasons.Reason`) and findings (codes with parameters,
+  :class:`liveops_nb.review.findings.Finding`); no ``lang``, no text, no HTML. Every registered
+  number comes from ``ds.kpis`` / ``ds.session_kpis``; other numbers from :mod:`liveops_nb.measures`;
 * optionally ``key_figures(data) -> dict`` — numbers for the batch JSON.
 
-Sections cope with aggregate-only datasets: what cannot be computed says so in
-one line. Pages find sections through the registry of sections
-(:mod:`liveops_nb.pages.sections`: one declared ``Section`` type, one ``build``
-signature, the review's order), never by name from this package.
+Their words, HTML and charts are in :mod:`liveops_nb.render.review` (``render(data, lang)``).
+Sections cope with aggregate-only datasets: what cannot be computed carries a reason.
+Pages find sections through the registry of sections (:mod:`liveops_nb.pages.sections`: one
+declared ``Section`` type, one ``build`` signature, the review's order), never by name from this package.
 """
