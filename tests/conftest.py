@@ -3,16 +3,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
+from devtools import tiny
+
 # an unregistered text key is an error in tests (pages show the key itself instead)
 os.environ.setdefault("LIVEOPS_STRICT_TEXT", "1")
-
-sys.path.insert(0, str(Path(__file__).parent))
-import tiny  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_CACHE = ROOT / "tests" / ".cache" / "demo-seed7"
@@ -28,6 +26,19 @@ def tiny_ds(tiny_dir: Path):
     import liveops_nb
 
     return liveops_nb.open(tiny_dir)
+
+
+@pytest.fixture()
+def tiny_aggregate_dir(tmp_path: Path) -> Path:
+    """The tiny dataset as platform totals only: sessions carry ``tiny.SESSION_TOTALS``; no events, orders or comments."""
+    return tiny.write(tmp_path / "agg", aggregate_only=True)
+
+
+@pytest.fixture()
+def tiny_aggregate_ds(tiny_aggregate_dir: Path):
+    import liveops_nb
+
+    return liveops_nb.open(tiny_aggregate_dir)
 
 
 def _demo_dir() -> Path:

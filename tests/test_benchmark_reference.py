@@ -23,7 +23,7 @@ def _same(a: float, b: float) -> bool:
 
 def test_reference_gives_hand_worked_values_on_tiny(tiny_dir: Path) -> None:
     got = ref.sessions_kpis(tiny_dir).set_index("session_id")
-    # S1 (tests/tiny.py): viewers u1, u2, u4 = 3; entries u1, u2 twice, u4 = 4 views
+    # S1 (devtools/tiny.py): viewers u1, u2, u4 = 3; entries u1, u2 twice, u4 = 4 views
     assert got.at["S1", "uv"] == 3 and got.at["S1", "views"] == 4
     # online per minute 20:00..20:05 = 2,1,2,2,2,1 -> peak 2, mean 10/6
     assert got.at["S1", "pcu"] == 2 and got.at["S1", "acu"] == pytest.approx(10 / 6)

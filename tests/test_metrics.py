@@ -1,4 +1,4 @@
-"""Every registered metric on the tiny dataset, worked out by hand (see tests/tiny.py).
+"""Every registered metric on the tiny dataset, worked out by hand (see devtools/tiny.py).
 
 S1 (2026-09-07 20:00–20:05):
   impressed people u1,u2,u3,u4 = 4; entries u1, u2 x2, u4 = 4 views; viewers u1,u2,u4 = 3 uv
@@ -72,10 +72,8 @@ def test_missing_values_say_why(tiny_ds):
     assert rows.at["gmv", "missing_reason"] is None
 
 
-def test_aggregate_only_dataset_gives_the_same_platform_numbers(tmp_path):
-    import tiny
-
-    ds = liveops_nb.open(tiny.write(tmp_path / "agg", aggregate_only=True))
+def test_aggregate_only_dataset_gives_the_same_platform_numbers(tiny_aggregate_ds):
+    ds = tiny_aggregate_ds
     assert ds.level == "aggregate"
     rows = kpi_table(ds.session_kpis("S1"), "en").set_index("key")
     for key in ("impressions", "views", "uv", "pcu", "acu", "avg_watch_seconds", "gmv", "orders", "buyers", "aov",

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import liveops_nb
-import tiny
+from devtools import tiny
 from liveops_nb.io import parse_number
 from liveops_nb.render.metrics import kpi_table
 

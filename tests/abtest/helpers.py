@@ -1,6 +1,6 @@
-"""Hand-made experiments on tests/tiny.py, and small helpers shared by the A/B tests.
+"""Hand-made experiments on devtools/tiny.py, and small helpers shared by the A/B tests.
 
-The viewer-level experiments reuse tests/tiny.py (room R1; S1 on 2026-09-07, S2 on 2026-09-08):
+The viewer-level experiments reuse devtools/tiny.py (room R1; S1 on 2026-09-07, S2 on 2026-09-08):
 
   viewer  S1                                   S2
   u1      enters once (120 s), buys ¥100        enters once (30 s), buys ¥100
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-import tiny
+from devtools import tiny
 from liveops_nb.abtest import ArmStats
 
 ts = tiny.ts
@@ -37,7 +37,7 @@ def experiments_frame(rows: list[dict]) -> pd.DataFrame:
 
 
 def tiny_experiment(folder: Path, *, split: str = "A:0.5,B:0.5", assignments: pd.DataFrame | None = None) -> Path:
-    """tests/tiny.py plus the experiments EXP-T / EXP-T2 (viewer) and EXP-S (session: S1 -> A, S2 -> B)."""
+    """devtools/tiny.py plus the experiments EXP-T / EXP-T2 (viewer) and EXP-S (session: S1 -> A, S2 -> B)."""
     exps = experiments_frame([
         dict(experiment_id="EXP-T", name="t", unit="viewer", variable="coupon", start=ts("2026-09-07 00:00"),
              end=ts("2026-09-08 23:59"), primary_metric="view_to_order_rate", control_variant="A", planned_split=split),

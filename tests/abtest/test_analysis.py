@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 import liveops_nb
-import tiny
+from devtools import tiny
 from liveops_nb.abtest import analysis as an
 from liveops_nb.abtest.errors import ExperimentError, StatsError
 from liveops_nb.abtest.verdict import findings

@@ -1,6 +1,6 @@
 """Sufficient statistics from Ibis against sums worked out by hand on hand-made experiments.
 
-The viewer-level experiments reuse tests/tiny.py (room R1; S1 on 2026-09-07, S2 on 2026-09-08):
+The viewer-level experiments reuse devtools/tiny.py (room R1; S1 on 2026-09-07, S2 on 2026-09-08):
 
   viewer  S1                                   S2
   u1      enters once (120 s), buys ¥100        enters once (30 s), buys ¥100
@@ -18,7 +18,7 @@ from __future__ import annotations
 import pytest
 
 import liveops_nb
-import tiny
+from devtools import tiny
 from liveops_nb.abtest.errors import MetricNotAvailableError
 from liveops_nb.abtest.experiments import load_experiment
 from liveops_nb.abtest.sums import sufficient_stats

@@ -1,6 +1,6 @@
-"""``ds.kpis(keys, by=...)`` at every grain, against values worked out by hand from tests/tiny.py.
+"""``ds.kpis(keys, by=...)`` at every grain, against values worked out by hand from devtools/tiny.py.
 
-The tiny dataset (see tiny.py): room R1, host 小美; S1 Monday 2026-09-07 20:00–20:05 (+08:00),
+The tiny dataset (see devtools/tiny.py): room R1, host 小美; S1 Monday 2026-09-07 20:00–20:05 (+08:00),
 S2 Tuesday 2026-09-08 20:00–20:03, both in the ISO week starting Monday 2026-09-07, in September.
 Hand counts used below:
   S1: viewers u1 (1 visit, 120 s, 直播推荐), u2 (2 visits 30 s + 60 s, 千川), u4 (175 s, 千川); u3 only
@@ -17,7 +17,6 @@ import math
 import pandas as pd
 import pytest
 
-import liveops_nb
 from liveops_nb.errors import GrainNotAvailableError, UnknownGrainError, UnknownMetricError
 
 KEYS = ["uv", "views", "gmv", "buyers", "gpm", "acu", "pcu", "avg_watch_seconds", "paid_roi", "interaction_rate"]
@@ -145,10 +144,8 @@ def test_where_filters_rows_and_sessions(tiny_ds):
     assert tiny_ds.kpis(["uv"], by="day", where={"day": "2026-09-08"})["uv"].tolist() == [1]
 
 
-def test_aggregate_only_sums_people_and_says_so(tmp_path):
-    import tiny
-
-    ds = liveops_nb.open(tiny.write(tmp_path / "agg", aggregate_only=True))
+def test_aggregate_only_sums_people_and_says_so(tiny_aggregate_ds):
+    ds = tiny_aggregate_ds
     k = ds.kpis(["uv", "gmv", "avg_watch_seconds", "acu"], by="room_id")
     _close(k["uv"].item(), 3 + 1)  # platform UV per session, summed: u1 counted twice
     _close(k["avg_watch_seconds"].item(), (385 + 30) / 4)

@@ -53,10 +53,8 @@ def test_demo_session_static_run(tmp_path, demo_dir, planted):
     assert "<svg" in html
 
 
-def test_aggregate_only_dataset_runs_in_english(tmp_path):
-    import tiny
-
-    data = tiny.write(tmp_path / "agg", aggregate_only=True)
+def test_aggregate_only_dataset_runs_in_english(tmp_path, tiny_aggregate_dir):
+    data = tiny_aggregate_dir
     figs, html = _run(tmp_path, session_id="S1", data_dir=str(data), mode="static", lang="en")
     assert figs["kpis"]["gmv"] == 500  # tiny.SESSION_TOTALS, hand-counted
     assert figs["kpis"]["valid_comment_ratio"] is None
@@ -64,7 +62,7 @@ def test_aggregate_only_dataset_runs_in_english(tmp_path):
 
 
 def test_batch_with_one_broken_session(tmp_path):
-    import tiny
+    from devtools import tiny
     from liveops_nb.batch import run_batch
 
     data = tiny.write(tmp_path / "tiny")
@@ -128,7 +126,7 @@ def test_kernel_pool_reuses_one_kernel_with_a_clean_namespace(tmp_path):
 
 
 def test_batch_after_a_failed_session_continues_in_a_fresh_kernel(tmp_path):
-    import tiny
+    from devtools import tiny
     from liveops_nb.batch import run_batch
 
     data = tiny.write(tmp_path / "tiny")

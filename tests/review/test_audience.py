@@ -7,8 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-import liveops_nb
-import tiny
+from devtools import tiny
 from liveops_nb.engine.reasons import Reason
 from liveops_nb.review import audience as A
 
@@ -87,8 +86,8 @@ def test_viewers_and_buyers_are_the_registry_counts(tiny_ds):
         assert nr.at["viewers", "total"] == k["uv"] and nr.at["buyers", "total"] == k["buyers"]
 
 
-def test_aggregate_only(tmp_path):
-    ds = liveops_nb.open(tiny.write(tmp_path / "agg", aggregate_only=True))
+def test_aggregate_only(tiny_aggregate_ds):
+    ds = tiny_aggregate_ds
     d = A.build(ds, "S1")
     assert not d.available and d.next_day_return_rate is None
     assert d.missing == Reason("needs_table", table="events")

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import liveops_nb
-import tiny
+from devtools import tiny
 from liveops_nb.review import diagnosis as D
 from liveops_nb.review.diagnosis import inputs
 
@@ -193,8 +193,8 @@ def test_key_figures():
     assert kf["n_findings"] == 1 and kf["codes"] == "single_channel" and kf["rule_refunds"] is None
 
 
-def test_tiny_aggregate_only(tmp_path):
-    ds = liveops_nb.open(tiny.write(tmp_path / "agg", aggregate_only=True))
+def test_tiny_aggregate_only(tiny_aggregate_ds):
+    ds = tiny_aggregate_ds
     d = D.build(ds, "S2")
     # S2: avg watch 30 s < 彩妆 P50 70 s and < 0.8 * S1's 385/3 s; every viewer from 关注 (1/1 > 50 %)
     assert {f.code for f in d.findings} == {"short_stay", "single_channel"}

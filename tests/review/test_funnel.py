@@ -1,6 +1,6 @@
 """Section 4 (funnel): both funnels on hand-worked numbers.
 
-Tiny S1 (tests/tiny.py): impressed u1..u4 = 4 -> entered u1, u2, u4 = 3 -> product impression u1, u2, u4 = 3
+Tiny S1 (devtools/tiny.py): impressed u1..u4 = 4 -> entered u1, u2, u4 = 3 -> product impression u1, u2, u4 = 3
 -> product click u1, u4 = 2 -> bought u1, u4 = 2.
 Watch time per viewer: u1 120 s; u2 30 s + 60 s = 90 s; u4 175 s (no exit -> session end 20:05).
 Interacting people: u1 (like, comment), u2 (comment), u4 (share) = 3.
@@ -8,8 +8,6 @@ Interacting people: u1 (like, comment), u2 (comment), u4 (share) = 3.
 from __future__ import annotations
 
 import math
-import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -17,9 +15,6 @@ import pytest
 
 import liveops_nb
 from liveops_nb.review import funnel
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import tiny  # noqa: E402
 
 
 def _check_platform_s1(p: pd.DataFrame) -> None:
@@ -41,8 +36,8 @@ def test_platform_funnel_tiny(tiny_ds):
     _check_platform_s1(funnel.build(tiny_ds, "S1").platform)
 
 
-def test_platform_funnel_aggregate_only(tmp_path):
-    ds = liveops_nb.open(tiny.write(tmp_path / "agg", aggregate_only=True))
+def test_platform_funnel_aggregate_only(tiny_aggregate_ds):
+    ds = tiny_aggregate_ds
     data = funnel.build(ds, "S1")
     _check_platform_s1(data.platform)
     assert data.template is None

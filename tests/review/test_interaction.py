@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import liveops_nb
-import tiny
+from devtools import tiny
 from liveops_nb.comments import classify_comments
 from liveops_nb.review import interaction as I
 
@@ -80,8 +80,8 @@ def test_build_kpis_and_key_figures_tiny(tiny_ds):
     assert kf["interactions_per_other_viewer"] == pytest.approx(1.5)
 
 
-def test_aggregate_only(tmp_path):
-    ds = liveops_nb.open(tiny.write(tmp_path / "agg", aggregate_only=True))
+def test_aggregate_only(tiny_aggregate_ds):
+    ds = tiny_aggregate_ds
     d = I.build(ds, "S1")
     assert not d.comments_available
     assert d.comments_total == 2.0  # the platform's comment count for S1 (tiny.SESSION_TOTALS)

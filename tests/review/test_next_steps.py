@@ -10,8 +10,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import liveops_nb
-import tiny
 from liveops_nb.review import diagnosis as D
 from liveops_nb.review import next_steps as N
 
@@ -92,8 +90,8 @@ def test_finding_actions_use_evidence():
     assert pd.isna(a.loc[2, "target"])
 
 
-def test_tiny_aggregate_only(tmp_path):
-    ds = liveops_nb.open(tiny.write(tmp_path / "agg", aggregate_only=True))
+def test_tiny_aggregate_only(tiny_aggregate_ds):
+    ds = tiny_aggregate_ds
     d = N.build(ds, "S2")
     # diagnosis findings on S2 (short stay, single channel) come first, then the weakest metrics
     assert d.actions["source"].iloc[0] == "finding"

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import liveops_nb
-import tiny
+from devtools import tiny
 from liveops_nb.review import products as P
 
 TS = tiny.ts
@@ -101,8 +101,8 @@ def test_product_kpis_tiny(tiny_ds):
     pd.testing.assert_frame_equal(k, tiny_ds_stats(), check_dtype=False)
 
 
-def test_aggregate_only_is_not_available(tmp_path):
-    ds = liveops_nb.open(tiny.write(tmp_path / "agg", aggregate_only=True))
+def test_aggregate_only_is_not_available(tiny_aggregate_ds):
+    ds = tiny_aggregate_ds
     d = P.build(ds, "S1")
     assert not d.available
     assert all(v is None for v in P.key_figures(d).values())

@@ -1,6 +1,6 @@
 """Section 1 (results): comparisons and weakest metrics, worked out by hand (cards and chart: tests/render/review).
 
-Tiny dataset (tests/tiny.py): room R1, category 彩妆, S1 then S2 (next day).
+Tiny dataset (devtools/tiny.py): room R1, category 彩妆, S1 then S2 (next day).
   S1: gmv 500 (target 600), refund_rate 300/500 = 0.6, interaction_rate 3/3, new_followers 1, follow_rate 1/3,
       avg_watch 385/3 s, views 4, uv 3
   S2: gmv 100 (target 200), refund_rate 0, interaction_rate 0, new_followers 0, follow_rate 0, avg_watch 30 s,
@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 import liveops_nb
-import tiny
+from devtools import tiny
 from liveops_nb.config import load_benchmarks
 from liveops_nb.engine.reasons import Reason
 from liveops_nb.errors import LiveOpsError, UnknownOptionError
@@ -136,8 +136,8 @@ def test_build_key_figures_and_reasons(tiny_ds):
     assert kf["previous_session_id"] == "S1"
 
 
-def test_aggregate_only_same_numbers(tmp_path):
-    ds = liveops_nb.open(tiny.write(tmp_path / "agg", aggregate_only=True))
+def test_aggregate_only_same_numbers(tiny_aggregate_ds):
+    ds = tiny_aggregate_ds
     assert ds.level == "aggregate"
     data = results.build(ds, "S2", basis="previous")
     g = _row(data.comparison, "gmv")

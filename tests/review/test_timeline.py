@@ -1,6 +1,6 @@
 """Section 2 (timeline): outage detection, peak share of 互动强度 / interaction intensity, heat-map — hand-worked.
 
-Tiny S1 per minute 20:00..20:05 (tests/tiny.py, tests/test_metrics.py):
+Tiny S1 per minute 20:00..20:05 (devtools/tiny.py, tests/test_metrics.py):
   online    2, 1, 2, 2, 2, 1
   entries   2, 0, 1, 1, 0, 0   (u1 20:00:10, u2 20:00:20; u4 20:02:05; u2 again 20:03:00)
   exits     1, 0, 1, 0, 1, 0   (u2 20:00:50; u1 20:02:10; u2 20:04:00)
@@ -16,7 +16,6 @@ import pandas as pd
 import pytest
 
 import liveops_nb
-import tiny
 from liveops_nb.review import timeline
 
 T0 = pd.Timestamp("2026-09-07 20:00", tz="Asia/Shanghai")
@@ -147,8 +146,8 @@ def test_build_tiny(tiny_ds):
     assert kf["pcu_minute"] == "2026-09-07T20:00:00+08:00"  # first minute with the peak 2
 
 
-def test_without_minute_data_a_reason(tmp_path):
-    ds = liveops_nb.open(tiny.write(tmp_path / "agg", aggregate_only=True))
+def test_without_minute_data_a_reason(tiny_aggregate_ds):
+    ds = tiny_aggregate_ds
     assert not ds.has("minute_stats")
     data = timeline.build(ds, "S1")
     assert data.minute is None and data.peak_share is None and data.findings == ()

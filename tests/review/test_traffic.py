@@ -1,6 +1,6 @@
 """Section 3 (traffic): channel shares, GPM, paid ROI, concentration — hand-worked.
 
-Tiny S1 channels (tests/tiny.py):
+Tiny S1 channels (devtools/tiny.py):
   直播推荐 organic: uv 1 (u1), views 1, gmv 100 (o1)
   千川     paid:    uv 2 (u2, u4), views 3 (u2 twice, u4), gmv 400 (o2 300 + o3 100), spend 50
   搜索     organic: uv 0 (u3 only impressed), views 0, gmv 0
@@ -8,17 +8,12 @@ Tiny S1 channels (tests/tiny.py):
 from __future__ import annotations
 
 import math
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import liveops_nb
 from liveops_nb.review import traffic
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import tiny  # noqa: E402
 
 
 def _check_tiny_s1(tab: pd.DataFrame) -> None:
@@ -40,8 +35,8 @@ def test_channel_table_tiny(tiny_ds):
     _check_tiny_s1(traffic.channel_table(tiny_ds, "S1"))
 
 
-def test_channel_table_aggregate_only(tmp_path):
-    ds = liveops_nb.open(tiny.write(tmp_path / "agg", aggregate_only=True))
+def test_channel_table_aggregate_only(tiny_aggregate_ds):
+    ds = tiny_aggregate_ds
     _check_tiny_s1(traffic.channel_table(ds, "S1"))
 
 
@@ -111,8 +106,8 @@ def test_session_without_paid_traffic(tiny_ds):
     assert [f.code for f in data.findings] == ["traffic_concentrated", "traffic_paid_none"]  # 100 % > 50 %
 
 
-def test_no_channels_table(tmp_path):
-    folder = tiny.write(tmp_path / "agg", aggregate_only=True)
+def test_no_channels_table(tiny_aggregate_dir):
+    folder = tiny_aggregate_dir
     (folder / "channels.parquet").unlink()
     ds = liveops_nb.open(folder)
     data = traffic.build(ds, "S1")

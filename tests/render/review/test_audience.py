@@ -1,8 +1,6 @@
 """Rendering of section 7 (audience): tables, charts and words in both languages (tiny dataset)."""
 from __future__ import annotations
 
-import liveops_nb
-import tiny
 from liveops_nb.charts import to_svg
 from liveops_nb.render.review import audience as view
 from liveops_nb.review import audience as A
@@ -26,7 +24,7 @@ def test_shares_line(tiny_ds):
     assert "Followers 33.3% of viewers; private-domain users 0.00%; Next-day return rate 33.3%" in line
 
 
-def test_aggregate_only(tmp_path):
-    ds = liveops_nb.open(tiny.write(tmp_path / "agg", aggregate_only=True))
+def test_aggregate_only(tiny_aggregate_ds):
+    ds = tiny_aggregate_ds
     items = view.render(A.build(ds, "S1"), "en")
     assert "lo-na" in items[0] and "not available" in items[1]

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-import liveops_nb
-import tiny
+from devtools import tiny
 from liveops_nb.render.review import diagnosis as view
 from liveops_nb.review import diagnosis as D
 from liveops_nb.review.diagnosis import inputs
@@ -62,8 +61,8 @@ def test_refunds_text_without_speed():
     assert en == "Refund rate 15.0% in the last 14 days vs 5.0% before (3.00×)"
 
 
-def test_tiny_aggregate_only_renders(tmp_path):
-    ds = liveops_nb.open(tiny.write(tmp_path / "agg", aggregate_only=True))
+def test_tiny_aggregate_only_renders(tiny_aggregate_ds):
+    ds = tiny_aggregate_ds
     d = D.build(ds, "S2")
     for lang in ("zh", "en"):
         items = view.render(d, lang)

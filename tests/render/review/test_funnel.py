@@ -1,9 +1,6 @@
 """Rendering of section 4 (funnel): notes, reasons in the tables, funnel charts, in both languages."""
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
 import liveops_nb
@@ -12,12 +9,9 @@ from liveops_nb.render.i18n import t
 from liveops_nb.render.review import funnel as view
 from liveops_nb.review import funnel
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-import tiny  # noqa: E402
 
-
-def test_aggregate_only_says_template_not_available(tmp_path):
-    data = funnel.build(liveops_nb.open(tiny.write(tmp_path / "agg", aggregate_only=True)), "S1")
+def test_aggregate_only_says_template_not_available(tiny_aggregate_ds):
+    data = funnel.build(tiny_aggregate_ds, "S1")
     for lang in ("zh", "en"):
         items = view.render(data, lang)
         na = [i for i in items if isinstance(i, str) and "lo-na" in i]

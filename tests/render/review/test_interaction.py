@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import liveops_nb
-import tiny
 from liveops_nb.charts import to_svg
 from liveops_nb.render.review import interaction as view
 from liveops_nb.review import interaction as I
@@ -23,8 +22,8 @@ def test_render_zh_en_tiny(tiny_ds):
             assert "<svg" in to_svg(item)
 
 
-def test_aggregate_only_one_note_and_reasons_in_both_languages(tmp_path):
-    ds = liveops_nb.open(tiny.write(tmp_path / "agg", aggregate_only=True))
+def test_aggregate_only_one_note_and_reasons_in_both_languages(tiny_aggregate_ds):
+    ds = tiny_aggregate_ds
     d = I.build(ds, "S1")
     for lang, word in (("zh", "此数据源无法提供"), ("en", "not available from this source")):
         items = view.render(d, lang)

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-import liveops_nb
-import tiny
 from liveops_nb.render.review import next_steps as view
 from liveops_nb.review import diagnosis as D
 from liveops_nb.review import next_steps as N
@@ -31,8 +29,8 @@ def test_finding_actions_use_evidence():
     assert "Rhythm off" in html and "Technical incident" in html
 
 
-def test_tiny_aggregate_only_render(tmp_path):
-    ds = liveops_nb.open(tiny.write(tmp_path / "agg", aggregate_only=True))
+def test_tiny_aggregate_only_render(tiny_aggregate_ds):
+    ds = tiny_aggregate_ds
     d = N.build(ds, "S2")
     zh, en = view.render(d, "zh"), view.render(d, "en")
     assert any("开场福利" in x for x in zh) and any("Opening giveaway" in x for x in en)

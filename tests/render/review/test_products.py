@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import liveops_nb
-import tiny
 from liveops_nb.charts import to_svg
 from liveops_nb.render.review import products as view
 from liveops_nb.review import products as P
 
 
-def test_aggregate_only_says_not_available(tmp_path):
-    d = P.build(liveops_nb.open(tiny.write(tmp_path / "agg", aggregate_only=True)), "S1")
+def test_aggregate_only_says_not_available(tiny_aggregate_ds):
+    d = P.build(tiny_aggregate_ds, "S1")
     for lang in ("zh", "en"):
         items = view.render(d, lang)
         assert len(items) == 1 and "lo-na" in items[0]

@@ -1,13 +1,13 @@
 """Rendering of section 1 (results): KPI cards, summary, chart frame and notes in both languages.
 
-Tiny dataset (tests/tiny.py): S2 against S1 — see tests/review/test_results.py for the hand-worked numbers.
+Tiny dataset (devtools/tiny.py): S2 against S1 — see tests/review/test_results.py for the hand-worked numbers.
 """
 from __future__ import annotations
 
 import pytest
 
 import liveops_nb
-import tiny
+from devtools import tiny
 from liveops_nb.charts import to_svg
 from liveops_nb.charts.results import comparison_frame
 from liveops_nb.config import load_benchmarks
@@ -69,8 +69,8 @@ def test_first_session_summary_says_nothing_to_compare(tiny_ds):
     assert len(view.render(data, "en")) == 3  # summary, cards, benchmark note: no chart
 
 
-def test_aggregate_only_renders(tmp_path):
-    ds = liveops_nb.open(tiny.write(tmp_path / "agg", aggregate_only=True))
+def test_aggregate_only_renders(tiny_aggregate_ds):
+    ds = tiny_aggregate_ds
     data = results.build(ds, "S2", basis="previous")
     assert len(view.render(data, "en")) == 4  # summary, cards, chart, benchmark note
 

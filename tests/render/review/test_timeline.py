@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 import liveops_nb
-import tiny
 from liveops_nb.charts import to_svg
 from liveops_nb.render.review import timeline as view
 from liveops_nb.review import timeline
@@ -35,8 +34,8 @@ def test_render_tiny(tiny_ds):
     assert en.count("interaction rate") == 1 and "not the interaction rate" in en
 
 
-def test_without_minute_data_one_line(tmp_path):
-    ds = liveops_nb.open(tiny.write(tmp_path / "agg", aggregate_only=True))
+def test_without_minute_data_one_line(tiny_aggregate_ds):
+    ds = tiny_aggregate_ds
     data = timeline.build(ds, "S1")
     items = view.render(data, "en")
     assert len(items) == 1 and "minute_stats" in items[0]

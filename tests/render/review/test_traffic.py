@@ -1,18 +1,12 @@
 """Rendering of section 3 (traffic): notes from the findings, charts and tables, in both languages."""
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
 import liveops_nb
 from liveops_nb.charts import to_svg
 from liveops_nb.render.review import traffic as view
 from liveops_nb.review import traffic
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-import tiny  # noqa: E402
 
 
 def test_concentrated_warning_and_charts(tiny_ds):
@@ -37,8 +31,8 @@ def test_session_without_paid_traffic(tiny_ds):
     assert any("No paid traffic" in i for i in view.render(data, "en") if isinstance(i, str))
 
 
-def test_no_channels_table_one_line(tmp_path):
-    folder = tiny.write(tmp_path / "agg", aggregate_only=True)
+def test_no_channels_table_one_line(tiny_aggregate_dir):
+    folder = tiny_aggregate_dir
     (folder / "channels.parquet").unlink()
     data = traffic.build(liveops_nb.open(folder), "S1")
     items = view.render(data, "en")
