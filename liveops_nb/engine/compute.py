@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import ibis
+import pandas as pd
 
 from .. import derive
 from ..errors import GrainNotAvailableError
@@ -30,6 +31,25 @@ _COMMENT_Q = ("viewer_comments", "valid_comments", "questions", "answered_questi
 _RETENTION_Q = ("next_day_returners", "repeat_buyers")
 
 
+class Tables(Protocol):
+    """What the engine reads from a dataset (:class:`liveops_nb.Dataset` is one)."""
+
+    raw: dict[str, Any]
+
+    @property
+    def level(self) -> str: ...
+
+    @property
+    def session_info(self) -> pd.DataFrame: ...
+
+    @property
+    def channel_groups(self) -> dict[str, str]: ...
+
+    def comment_flags(self, session_ids: list[str] | None = None) -> pd.DataFrame: ...
+
+    def spans(self, session_ids: list[str] | None = None) -> pd.DataFrame: ...
+
+
 @dataclass
 class Plan:
     """The sources of one request and what could not be had."""
@@ -43,7 +63,7 @@ def _want(names: set[str], group: tuple[str, ...]) -> list[str]:
     return [n for n in group if n in names]
 
 
-def viewer_plan(ds: Any, by: tuple[str, ...], where: Mapping[str, tuple], names: set[str],
+def viewer_plan(ds: Tables, by: tuple[str, ...], where: Mapping[str, tuple], names: set[str],
                 session_ids: list[str] | None) -> Plan:
     plan = Plan()
     rows = {d for d in by if d in ROW_DIMS} | {d for d in where if d in ROW_DIMS}
@@ -94,7 +114,7 @@ def viewer_plan(ds: Any, by: tuple[str, ...], where: Mapping[str, tuple], names:
     return plan
 
 
-def _comments(ds: Any, plan: Plan, ok: set[str], rdims, rwhere, session_ids) -> None:
+def _comments(ds: Tables, plan: Plan, ok: set[str], rdims, rwhere, session_ids) -> None:
     if q := _want(ok, _COMMENT_Q):
         if "comments" not in ds.raw:
             for n in q:
@@ -104,7 +124,7 @@ def _comments(ds: Any, plan: Plan, ok: set[str], rdims, rwhere, session_ids) -> 
         plan.sources.append(vw.comments_source(ibis.memtable(flags), rdims, rwhere))
 
 
-def aggregate_plan(ds: Any, by: tuple[str, ...], where: Mapping[str, tuple], names: set[str],
+def aggregate_plan(ds: Tables, by: tuple[str, ...], where: Mapping[str, tuple], names: set[str],
                    session_ids: list[str] | None) -> Plan:
     plan = Plan(people_summed="session_id" not in by or any(d in ROW_DIMS for d in by))
     rows = [d for d in by if d in ROW_DIMS] + [d for d in where if d in ROW_DIMS and d not in by]
@@ -155,7 +175,7 @@ def aggregate_plan(ds: Any, by: tuple[str, ...], where: Mapping[str, tuple], nam
     return plan
 
 
-def base_table(ds: Any, by: tuple[str, ...], where: Mapping[str, tuple], names: set[str],
+def base_table(ds: Tables, by: tuple[str, ...], where: Mapping[str, tuple], names: set[str],
                session_dims_mem, session_ids: list[str] | None) -> tuple[Any, Plan]:
     """The Ibis table of base quantities ``names`` grouped by ``by``, and its plan (missing reasons).
 

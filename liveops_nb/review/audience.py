@@ -33,13 +33,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
 
 from .. import measures
 from ..engine.reasons import Reason
+
+if TYPE_CHECKING:
+    from liveops_nb.dataset import Dataset
 
 TITLE = ("观众", "Audience")
 NEW_DAYS = 14
@@ -140,7 +143,7 @@ def layer_summary(layers: pd.DataFrame, viewers: set[str], buyers: set[str]) -> 
 
 
 # ---------------------------------------------------------------------------------------- orchestration
-def _people_by_user(ds: Any, session_ids: list[str]) -> tuple[set[str], set[str]]:
+def _people_by_user(ds: Dataset, session_ids: list[str]) -> tuple[set[str], set[str]]:
     """Viewers and buyers of ``session_ids`` (each person once), from the registry's ``uv`` / ``buyers`` per viewer."""
     if not session_ids:
         return set(), set()
@@ -148,7 +151,7 @@ def _people_by_user(ds: Any, session_ids: list[str]) -> tuple[set[str], set[str]
     return people(per_user, "uv"), people(per_user, "buyers")
 
 
-def build(ds: Any, session_id: str) -> AudienceData:
+def build(ds: Dataset, session_id: str) -> AudienceData:
     """Collect the audience section for ``session_id`` (see the module docstring).
 
     Parameters
@@ -158,9 +161,9 @@ def build(ds: Any, session_id: str) -> AudienceData:
     """
     info = ds.session(session_id)
     kp = ds.session_kpis(session_id).set_index("key")
-    v = kp.at["next_day_return_rate", "value"]
+    v = cast("float | None", kp.at["next_day_return_rate", "value"])
     ndr = None if v is None or pd.isna(v) else float(v)
-    ndr_reason = None if ndr is not None else kp.at["next_day_return_rate", "reason"]
+    ndr_reason = None if ndr is not None else cast("Reason | None", kp.at["next_day_return_rate", "reason"])
     absent = [x for x in NEEDS if not ds.has(x)]
     if absent:
         return AudienceData(session_id, False, ndr, missing=Reason("needs_table", table=absent[0]),

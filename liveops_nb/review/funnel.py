@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -31,6 +31,9 @@ from .. import measures
 from ..config import load_benchmarks
 from ..engine.reasons import Reason
 from .findings import Finding
+
+if TYPE_CHECKING:
+    from liveops_nb.dataset import Dataset
 
 TITLE = ("转化漏斗", "Conversion funnel")
 
@@ -153,7 +156,7 @@ def _value(v: Any) -> float | None:
     return None if v is None or pd.isna(v) else float(v)
 
 
-def _stayers(ds: Any, session_id: str, stay_seconds: float) -> float:
+def _stayers(ds: Dataset, session_id: str, stay_seconds: float) -> float:
     """Viewers (people who entered) of one session with at least ``stay_seconds`` of watch time."""
     per_viewer = ds.bases(["uv", "watch_seconds"], by=["session_id", "user_id"], where={"session_id": session_id})
     if not {"uv", "watch_seconds"} <= set(per_viewer.columns):
@@ -161,7 +164,7 @@ def _stayers(ds: Any, session_id: str, stay_seconds: float) -> float:
     return float(stayers(per_viewer[per_viewer["uv"] > 0], stay_seconds))
 
 
-def build(ds: Any, session_id: str, *, stay_seconds: int = 60) -> FunnelData:
+def build(ds: Dataset, session_id: str, *, stay_seconds: int = 60) -> FunnelData:
     """Both funnels for one session (the template funnel only with viewer-level events)."""
     info = ds.session(session_id)
     where = {"session_id": session_id}

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,9 @@ from ..config import load_benchmarks
 from ..metrics import MAIN_KEYS, REGISTRY
 from . import diagnosis
 from .results import Basis, check_basis, comparison_table, prior_sessions, weakest
+
+if TYPE_CHECKING:
+    from liveops_nb.dataset import Dataset
 
 TITLE = ("下一步", "Next steps")
 HISTORY_N = 10
@@ -149,7 +152,7 @@ def next_planned_gmv(session_info: pd.DataFrame, session_id: str) -> float | Non
 
 
 # ---------------------------------------------------------------------------------------- orchestration
-def build(ds: Any, session_id: str, *, basis: Basis = "median", history_n: int = HISTORY_N,
+def build(ds: Dataset, session_id: str, *, basis: Basis = "median", history_n: int = HISTORY_N,
           findings: diagnosis.DiagnosisData | None = None) -> NextStepsData:
     """Targets and actions for ``session_id``.
 

@@ -23,12 +23,15 @@ Language-neutral: the words are in :mod:`liveops_nb.render.review.products`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from .. import measures
+
+if TYPE_CHECKING:
+    from liveops_nb.dataset import Dataset
 
 TITLE = ("商品与讲解", "Products and pitches")
 ROLES: tuple[str, ...] = ("traffic_driver", "profit", "regular")
@@ -54,7 +57,7 @@ class ProductsData:
     high_price_share: float | None = None
 
 
-def product_kpis(ds: Any, session_id: str) -> pd.DataFrame:
+def product_kpis(ds: Dataset, session_id: str) -> pd.DataFrame:
     """The registry's values per product of one session, with the counts behind its rates.
 
     Returns
@@ -74,7 +77,7 @@ def product_kpis(ds: Any, session_id: str) -> pd.DataFrame:
     return out[["product_id", *COUNTS, *RATES]].astype({c: "float64" for c in (*COUNTS, *RATES)}).reset_index(drop=True)
 
 
-def minute_values(ds: Any, session_id: str) -> pd.DataFrame | None:
+def minute_values(ds: Dataset, session_id: str) -> pd.DataFrame | None:
     """The session's minutes with ``online`` (registry ``pcu`` of the minute) and ``gmv`` (registry ``gmv``).
 
     From ``ds.kpis(by=["session_id", "minute"])``; None when the dataset has no per-minute online viewers.
@@ -174,7 +177,7 @@ def high_price_share(product_table: pd.DataFrame) -> float | None:
 
 
 # ---------------------------------------------------------------------------------------- orchestration
-def build(ds: Any, session_id: str) -> ProductsData:
+def build(ds: Dataset, session_id: str) -> ProductsData:
     """Collect the products section for ``session_id`` (see module docstring)."""
     ds.session(session_id)
     if not (ds.has("product_stats") and ds.has("products")):

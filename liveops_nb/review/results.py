@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -30,6 +30,9 @@ from ..config import Benchmarks, load_benchmarks
 from ..engine.reasons import Reason
 from ..errors import UnknownOptionError
 from ..metrics import MAIN_KEYS, REGISTRY
+
+if TYPE_CHECKING:
+    from liveops_nb.dataset import Dataset
 
 TITLE = ("阶段成果", "Results")
 
@@ -186,7 +189,7 @@ def weakest(comparison: pd.DataFrame, basis: Basis, k: int = 3) -> list[str]:
 
 
 # ----------------------------------------------------------------------------- build
-def build(ds: Any, session_id: str, *, basis: Basis = "median", history_n: int = 10, weak_k: int = 3) -> ResultsData:
+def build(ds: Dataset, session_id: str, *, basis: Basis = "median", history_n: int = 10, weak_k: int = 3) -> ResultsData:
     """Compare the session's main KPIs with the previous session, the room median, benchmarks and target.
 
     Parameters

@@ -20,7 +20,7 @@ words are in :mod:`liveops_nb.render.review.traffic`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -28,6 +28,9 @@ import pandas as pd
 from .. import measures
 from ..engine.reasons import Reason
 from .findings import Finding
+
+if TYPE_CHECKING:
+    from liveops_nb.dataset import Dataset
 
 TITLE = ("流量来源", "Traffic sources")
 GROUPS: tuple[str, ...] = ("organic", "paid", "private")
@@ -73,7 +76,7 @@ def _table(kpis: pd.DataFrame, first: str, groups: pd.Series) -> pd.DataFrame:
     return out
 
 
-def channel_table(ds: Any, session_id: str) -> pd.DataFrame:
+def channel_table(ds: Dataset, session_id: str) -> pd.DataFrame:
     """One row per channel of one session: people, views, money, shares, GPM and (paid) spend and ROI.
 
     Parameters
@@ -95,7 +98,7 @@ def channel_table(ds: Any, session_id: str) -> pd.DataFrame:
     return tab.sort_values(["uv", "views", "channel"], ascending=[False, False, True]).reset_index(drop=True)
 
 
-def group_table(ds: Any, session_id: str, channel_tab: pd.DataFrame) -> pd.DataFrame:
+def group_table(ds: Dataset, session_id: str, channel_tab: pd.DataFrame) -> pd.DataFrame:
     """Channel groups (organic / paid / private) present in ``channel_tab``, with the registry's values per group.
 
     Each group's values come from ``ds.kpis`` filtered to its channels (people counted once per
@@ -135,14 +138,14 @@ def _value(v: Any) -> float | None:
 
 
 # ----------------------------------------------------------------------------- build
-def build(ds: Any, session_id: str, *, concentration_threshold: float = 0.5) -> TrafficData:
+def build(ds: Dataset, session_id: str, *, concentration_threshold: float = 0.5) -> TrafficData:
     """Channel and group tables, concentration, and the registry's paid spend / ROI for one session."""
     ds.session(session_id)
     row = ds.kpis(["paid_spend", "paid_roi"], where={"session_id": session_id}).iloc[0]
     spend, roi = _value(row["paid_spend"]), _value(row["paid_roi"])
     reason: Reason | None = None
     if roi is None:
-        reason = ds.session_kpis(session_id).set_index("key").at["paid_roi", "reason"]
+        reason = cast("Reason | None", ds.session_kpis(session_id).set_index("key").at["paid_roi", "reason"])
     if not ds.has("channels"):
         return TrafficData(session_id, None, None, None, None, None, concentration_threshold, spend, roi, reason,
                            (Finding("traffic_no_channels"),))

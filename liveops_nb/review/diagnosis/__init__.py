@@ -12,7 +12,7 @@ Findings are language-neutral; their words are in :mod:`liveops_nb.render.review
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -38,6 +38,9 @@ from .rules import (
     th,
 )
 
+if TYPE_CHECKING:
+    from liveops_nb.dataset import Dataset
+
 __all__ = ["CODES", "RULE_SECTIONS", "SEVERITY_ORDER", "THRESHOLDS", "TITLE", "DiagnosisData", "Finding", "Severity",
            "build", "cart_conversion", "cart_drop", "incident", "key_figures", "peak_minute", "refund_windows",
            "refunds", "rhythm_off", "short_stay", "single_channel", "slow_refunds", "th"]
@@ -54,7 +57,7 @@ class DiagnosisData:
     not_checked: tuple[str, ...] = ()
 
 
-def build(ds: Any, session_id: str, *, history_n: int | None = None) -> DiagnosisData:
+def build(ds: Dataset, session_id: str, *, history_n: int | None = None) -> DiagnosisData:
     """Run every rule on ``session_id``; rules whose inputs are missing are listed as not checked.
 
     Parameters
@@ -71,7 +74,7 @@ def build(ds: Any, session_id: str, *, history_n: int | None = None) -> Diagnosi
     return ds.remember(("diagnosis", session_id, n), lambda: _run(ds, session_id, n))
 
 
-def _run(ds: Any, session_id: str, history_n: int) -> DiagnosisData:
+def _run(ds: Dataset, session_id: str, history_n: int) -> DiagnosisData:
     history = prior_sessions(ds.session_info, session_id)["session_id"].iloc[-history_n:].tolist()
     found: list[Finding | None] = []
     skipped: list[str] = []

@@ -11,7 +11,7 @@ rule is then "not checked").
 """
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,9 @@ from ...config import load_benchmarks
 from ..results import comparison_table
 from ..timeline import detect_outages
 from .rules import refund_windows, slow_refunds, th
+
+if TYPE_CHECKING:
+    from liveops_nb.dataset import Dataset
 
 
 class WatchInputs(NamedTuple):
@@ -40,7 +43,7 @@ def _opt(v: Any) -> float | None:
     return None if v is None or pd.isna(v) else float(v)
 
 
-def room_sessions(ds: Any, session_id: str) -> pd.DataFrame:
+def room_sessions(ds: Dataset, session_id: str) -> pd.DataFrame:
     """``session_info`` rows of the session's room that started up to this session's end, oldest first."""
     info = ds.session(session_id)
     si = ds.session_info
@@ -48,7 +51,7 @@ def room_sessions(ds: Any, session_id: str) -> pd.DataFrame:
     return room.sort_values(["start_time", "session_id"])
 
 
-def watch_time(ds: Any, session_id: str, room: pd.DataFrame, history_n: int) -> WatchInputs:
+def watch_time(ds: Dataset, session_id: str, room: pd.DataFrame, history_n: int) -> WatchInputs:
     """This session's registry ``avg_watch_seconds``, the category P50 and the median of the room's last ``history_n``."""
     kp = ds.kpis(["avg_watch_seconds"], where={"session_id": room["session_id"].tolist()})
     comp = comparison_table(kp, ds.session_info, session_id, history_n, benchmarks=load_benchmarks(ds.path),
@@ -56,7 +59,7 @@ def watch_time(ds: Any, session_id: str, room: pd.DataFrame, history_n: int) -> 
     return WatchInputs(_opt(comp["value"]), _opt(comp["bench_p50"]), _opt(comp["median"]))
 
 
-def top_channel(ds: Any, session_id: str) -> tuple[str | None, float | None] | None:
+def top_channel(ds: Dataset, session_id: str) -> tuple[str | None, float | None] | None:
     """The channel bringing the most viewers and its share of the channels' viewers (registry ``uv`` per channel).
 
     Ties go to more views, then the channel name. ``(None, None)`` without viewers; None when the
@@ -72,7 +75,7 @@ def top_channel(ds: Any, session_id: str) -> tuple[str | None, float | None] | N
     return str(k["channel"].iloc[0]), float(k["share"].iloc[0])
 
 
-def minute_online(ds: Any, session_id: str) -> pd.DataFrame | None:
+def minute_online(ds: Dataset, session_id: str) -> pd.DataFrame | None:
     """The session's minutes with ``online`` = the registry's ``pcu`` of the minute (None without minute data)."""
     k = ds.kpis(["pcu"], by=["session_id", "minute"], where={"session_id": session_id})
     if "pcu" in k.attrs.get("missing", {}) or k.empty or k["pcu"].isna().all():
@@ -109,7 +112,7 @@ def outages(minutes: pd.DataFrame) -> pd.DataFrame:
     return detect_outages(minutes, th("outage_drop"), int(th("outage_min_minutes")))
 
 
-def cart_events(ds: Any, session_ids: list[str]) -> pd.DataFrame:
+def cart_events(ds: Dataset, session_ids: list[str]) -> pd.DataFrame:
     """Distinct ``session_id, user_id, event_type`` rows of the cart and order events of ``session_ids``."""
     ev = ds.table("events")
     rows = ev.filter(ev.event_type.isin(["cart", "order"]) & ev.session_id.isin(session_ids))
@@ -129,7 +132,7 @@ def cart_inputs(conversion: pd.DataFrame, session_id: str, history: list[str]) -
     return float(me["cart_people"].iloc[0]), float(me["cart_buyers"].iloc[0]), median
 
 
-def window_refund_rate(ds: Any, session_ids: list[str]) -> float | None:
+def window_refund_rate(ds: Dataset, session_ids: list[str]) -> float | None:
     """The registry's ``refund_rate`` over ``session_ids`` together (None when there are none or it is not defined)."""
     if not session_ids:
         return None
@@ -137,7 +140,7 @@ def window_refund_rate(ds: Any, session_ids: list[str]) -> float | None:
     return _opt(k["refund_rate"].iloc[0]) if len(k) else None
 
 
-def refund_inputs(ds: Any, session_id: str, room: pd.DataFrame) -> RefundInputs | None:
+def refund_inputs(ds: Dataset, session_id: str, room: pd.DataFrame) -> RefundInputs | None:
     """Refund rates of the recent and earlier windows and the recent refunds' speed (None without refund data)."""
     ids = room["session_id"].tolist()
     amounts = ds.bases(["refund_amount"], where={"session_id": ids})
