@@ -95,7 +95,8 @@ GRAINS_TEXT = """## Metrics at any grain · 任意粒度的指标
 `session_id`, `room_id`, `host`, `day` (local date of the session's start), `week` (local date of the Monday that
 starts the ISO week), `month` (local first day), `weekday` (0 = Monday … 6) and `hour` (0–23) — a session
 belongs to the day, week and slot it starts in — with the row attributes `channel` (the channel a viewer entered
-through / an order came from), `product_id`, `minute` (a minute of the broadcast) and `user_id` (one viewer).
+through / an order came from), `channel_group` (organic / paid / private), `product_id`, `minute` (a minute
+of the broadcast) and `user_id` (one viewer).
 
 - Base quantities are defined once (liveops_nb/engine) and grouped for any grouping; every formula above is
   applied once to the grouped base quantities. Aggregates over several sessions are **ratios of sums**

@@ -16,9 +16,11 @@ from .rollup import Source
 from .viewer import MINUTE_TYPE
 
 # row dimension -> (table, {base quantity: column}); "online" feeds three quantities
+_CHANNEL_COLUMNS: Mapping[str, str] = {"impressions": "impressions", "views": "views", "uv": "uv", "gmv": "gmv",
+                                        "orders": "orders", "paid_spend": "spend", "paid_gmv": "gmv"}
 ROW_TABLES: Mapping[str, tuple[str, Mapping[str, str]]] = {
-    "channel": ("channels", {"impressions": "impressions", "views": "views", "uv": "uv", "gmv": "gmv",
-                             "orders": "orders", "paid_spend": "spend", "paid_gmv": "gmv"}),
+    "channel": ("channels", _CHANNEL_COLUMNS),
+    "channel_group": ("channels", _CHANNEL_COLUMNS),
     "product_id": ("product_stats", {"product_impression_uv": "impression_uv", "product_click_uv": "click_uv",
                                      "buyers": "buyers", "orders": "orders", "units": "units", "gmv": "gmv",
                                      "refund_amount": "refund_amount"}),
@@ -44,12 +46,12 @@ def row_source(table, rdim: str, where: Mapping[str, tuple[Any, ...]], names: li
     if "minute" in t.columns:
         t = t.mutate(minute=t.minute.cast(MINUTE_TYPE))
     for d, values in where.items():
-        if d in t.columns and d in ("channel", "product_id", "minute"):
+        if d in t.columns and d in ("channel", "channel_group", "product_id", "minute"):
             t = t.filter(t[d].isin(list(values)))
     aggs: dict[str, Any] = {}
     for n in names:
         col = t[cols[n]]
-        if rdim == "channel" and n in ("paid_spend", "paid_gmv"):
+        if rdim in ("channel", "channel_group") and n in ("paid_spend", "paid_gmv"):
             aggs[n] = col.sum(where=t.channel_group == "paid")
         elif n == "pcu":
             aggs[n] = col.max()

@@ -80,12 +80,16 @@ def viewer_plan(ds: Tables, by: tuple[str, ...], where: Mapping[str, tuple], nam
     ev, od, sessions = raw["events"], raw["orders"], raw["sessions"]
     if session_ids is not None:
         ev, od, sessions = (derive.only_sessions(t, session_ids) for t in (ev, od, sessions))
+    groups = None
+    if "channel_group" in rows:
+        named = ds.channel_groups
+        groups = ibis.memtable(pd.DataFrame({"channel": list(named), "channel_group": list(named.values())}))
     if q := _want(ok, _EVENT_Q):
-        plan.sources.append(vw.events_source(ev, rdims, rwhere, q))
+        plan.sources.append(vw.events_source(ev, rdims, rwhere, q, groups))
     if "watch_seconds" in ok or _want(ok, _ONLINE_Q):
         visits = derive.visits(ev, sessions)
         if "watch_seconds" in ok:
-            plan.sources.append(vw.watch_source(visits, rdims, rwhere))
+            plan.sources.append(vw.watch_source(visits, rdims, rwhere, groups))
         if _want(ok, _ONLINE_Q):
             info = ds.session_info if session_ids is None else ds.session_info[ds.session_info.session_id.isin(session_ids)]
             src = vw.online_source(visits, derive.minute_grid(info), rdims, rwhere)
@@ -94,7 +98,7 @@ def viewer_plan(ds: Tables, by: tuple[str, ...], where: Mapping[str, tuple], nam
             plan.sources.append(src)
     if q := _want(ok, _ORDER_Q):
         paid = [c for c, g in ds.channel_groups.items() if g == "paid"]
-        plan.sources.append(vw.orders_source(od, rdims, rwhere, q, paid))
+        plan.sources.append(vw.orders_source(od, rdims, rwhere, q, paid, groups))
     if "paid_spend" in ok:
         ch = raw.get("channels")
         if ch is None or "spend" not in ch.columns:

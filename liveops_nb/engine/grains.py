@@ -7,6 +7,7 @@ A grain is a combination of *dimensions* (``by`` columns of :meth:`Dataset.kpis`
   ``month`` (local first day of the month), ``weekday`` (0 = Monday … 6) and ``hour`` (0–23).
   A session belongs to the day, week and slot it starts in;
 * row attributes — ``channel`` (the channel a viewer entered through / an order came from),
+  ``channel_group`` (its group: organic / paid / private, :attr:`Dataset.channel_groups`),
   ``product_id``, ``minute`` (a minute of the broadcast) and ``user_id`` (one viewer).
 """
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pandas as pd
 from ..errors import UnknownGrainError
 
 SESSION_DIMS: tuple[str, ...] = ("session_id", "room_id", "host", "day", "week", "month", "weekday", "hour")
-ROW_DIMS: tuple[str, ...] = ("channel", "product_id", "minute", "user_id")
+ROW_DIMS: tuple[str, ...] = ("channel", "channel_group", "product_id", "minute", "user_id")
 DIMS: tuple[str, ...] = SESSION_DIMS + ROW_DIMS
 
 

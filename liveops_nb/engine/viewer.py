@@ -24,24 +24,24 @@ from .rollup import Source
 # quantity -> row dimensions (besides session attributes) it can be grouped by
 _ALL_ROWS = frozenset({"minute", "user_id"})
 ROW_SUPPORT: Mapping[str, frozenset[str]] = {
-    "impressions": frozenset({"channel", "minute", "user_id"}),
-    "views": frozenset({"channel", "minute", "user_id"}),
-    "uv": frozenset({"channel", "minute", "user_id"}),
+    "impressions": frozenset({"channel", "channel_group", "minute", "user_id"}),
+    "views": frozenset({"channel", "channel_group", "minute", "user_id"}),
+    "uv": frozenset({"channel", "channel_group", "minute", "user_id"}),
     "product_impression_uv": frozenset({"product_id", "minute", "user_id"}),
     "product_click_uv": frozenset({"product_id", "minute", "user_id"}),
     "interaction_uv": _ALL_ROWS,
     "new_followers": _ALL_ROWS,
-    "watch_seconds": frozenset({"channel", "user_id"}),
+    "watch_seconds": frozenset({"channel", "channel_group", "user_id"}),
     "pcu": frozenset({"minute"}),
     "online_minutes": frozenset({"minute"}),
     "broadcast_minutes": frozenset({"minute"}),
-    "gmv": frozenset({"channel", "product_id", "minute", "user_id"}),
-    "orders": frozenset({"channel", "product_id", "minute", "user_id"}),
-    "buyers": frozenset({"channel", "product_id", "minute", "user_id"}),
-    "units": frozenset({"channel", "product_id", "minute", "user_id"}),
-    "refund_amount": frozenset({"channel", "product_id", "minute", "user_id"}),
-    "paid_gmv": frozenset({"channel", "product_id", "minute", "user_id"}),
-    "paid_spend": frozenset({"channel"}),
+    "gmv": frozenset({"channel", "channel_group", "product_id", "minute", "user_id"}),
+    "orders": frozenset({"channel", "channel_group", "product_id", "minute", "user_id"}),
+    "buyers": frozenset({"channel", "channel_group", "product_id", "minute", "user_id"}),
+    "units": frozenset({"channel", "channel_group", "product_id", "minute", "user_id"}),
+    "refund_amount": frozenset({"channel", "channel_group", "product_id", "minute", "user_id"}),
+    "paid_gmv": frozenset({"channel", "channel_group", "product_id", "minute", "user_id"}),
+    "paid_spend": frozenset({"channel", "channel_group"}),
     "viewer_comments": _ALL_ROWS,
     "valid_comments": _ALL_ROWS,
     "questions": _ALL_ROWS,
@@ -65,15 +65,23 @@ def minute_of(col):
     return col.truncate("m").cast(MINUTE_TYPE)
 
 
-def _rows(t, rdims: tuple[str, ...], where: Mapping[str, tuple[Any, ...]], *, ts: str = "ts"):
-    """Rows of ``t`` with the row dimensions it is grouped or filtered by (``minute`` from ``ts``)."""
+def _rows(t, rdims: tuple[str, ...], where: Mapping[str, tuple[Any, ...]], *, ts: str = "ts", groups=None):
+    """Rows of ``t`` with the row dimensions it is grouped or filtered by.
+
+    ``minute`` comes from ``ts``; ``channel_group`` from ``groups`` (a table channel -> channel_group;
+    a channel it does not name is organic).
+    """
     if "minute" in rdims or "minute" in where:
         t = t.mutate(minute=minute_of(t[ts]))
-    for d in ("channel", "product_id"):
+    if ("channel_group" in rdims or "channel_group" in where) and "channel_group" not in t.columns:
+        t = t.filter(t.channel.notnull())
+        t = t.left_join(groups, "channel").drop("channel_right")
+        t = t.mutate(channel_group=t.channel_group.fill_null("organic"))
+    for d in ("channel", "channel_group", "product_id"):
         if d in rdims or d in where:
             t = t.filter(t[d].notnull())
     for d, values in where.items():
-        if d in ("channel", "product_id", "minute", "user_id"):
+        if d in ("channel", "channel_group", "product_id", "minute", "user_id"):
             t = t.filter(t[d].isin(list(values)))
     return t
 
@@ -82,9 +90,9 @@ def _person_flag(cond, user):
     return ibis.cases((cond.any() & user.notnull().any(), 1), else_=0)
 
 
-def events_source(events, rdims, where, names: list[str]) -> Source:
+def events_source(events, rdims, where, names: list[str], groups=None) -> Source:
     """People and PV counts per (session, viewer[, row dims]) from ``events``, in one grouping."""
-    e = _rows(events, rdims, where)
+    e = _rows(events, rdims, where, groups=groups)
     et = e.event_type
     aggs: dict[str, Any] = {}
     for n in names:
@@ -96,8 +104,8 @@ def events_source(events, rdims, where, names: list[str]) -> Source:
     return Source(t, {n: "people" if n in _PEOPLE_EVENTS else "sum" for n in names}, per_user=True)
 
 
-def watch_source(visits_, rdims, where) -> Source:
-    v = _rows(visits_, rdims, where, ts="enter_ts")
+def watch_source(visits_, rdims, where, groups=None) -> Source:
+    v = _rows(visits_, rdims, where, ts="enter_ts", groups=groups)
     t = v.group_by(["session_id", "user_id", *[d for d in rdims if d != "user_id"]]).agg(
         watch_seconds=v.watch_seconds.sum())
     return Source(t, {"watch_seconds": "sum"}, per_user=True)
@@ -114,8 +122,8 @@ def online_source(visits_, grid, rdims, where) -> Source:
     return Source(t, {"pcu": "max", "online_minutes": "sum", "broadcast_minutes": "sum"})
 
 
-def orders_source(orders, rdims, where, names: list[str], paid_channels: list[str]) -> Source:
-    o = _rows(orders, rdims, where)
+def orders_source(orders, rdims, where, names: list[str], paid_channels: list[str], groups=None) -> Source:
+    o = _rows(orders, rdims, where, groups=groups)
     aggs: dict[str, Any] = {}
     for n in names:
         if n == "gmv":
@@ -139,7 +147,7 @@ def orders_source(orders, rdims, where, names: list[str], paid_channels: list[st
 def spend_source(channels, rdims, where) -> Source:
     """Paid spend per session (and channel) from the supplied ``channels`` table."""
     c = _rows(channels, rdims, where)
-    t = c.group_by(["session_id", *[d for d in rdims if d == "channel"]]).agg(
+    t = c.group_by(["session_id", *[d for d in rdims if d in ("channel", "channel_group")]]).agg(
         paid_spend=c.spend.sum(where=c.channel_group == "paid"))
     return Source(t, {"paid_spend": "sum"}, fill={"paid_spend": 0.0})
 

@@ -101,22 +101,17 @@ def channel_table(ds: Dataset, session_id: str) -> pd.DataFrame:
 def group_table(ds: Dataset, session_id: str, channel_tab: pd.DataFrame) -> pd.DataFrame:
     """Channel groups (organic / paid / private) present in ``channel_tab``, with the registry's values per group.
 
-    Each group's values come from ``ds.kpis`` filtered to its channels (people counted once per
-    group; GPM and ROI are ratios of the group's sums). Columns as :func:`channel_table`, with
-    channel_group first and no channel; ordered organic, paid, private.
+    One ``ds.kpis(by=["session_id", "channel_group"])`` (people counted once per group; GPM and ROI
+    are ratios of the group's sums). Columns as :func:`channel_table`, with channel_group first and
+    no channel; ordered organic, paid, private.
     """
-    present = [g for g in GROUPS if g in set(channel_tab["channel_group"])]
-    present += sorted(set(channel_tab["channel_group"]) - set(GROUPS))
-    rows = []
-    for g in present:
-        channels = channel_tab.loc[channel_tab["channel_group"] == g, "channel"].tolist()
-        k = ds.kpis(list(CHANNEL_KEYS), by=["session_id"], where={"session_id": session_id, "channel": channels})
-        rows.append(k.drop(columns=["session_id"]).assign(channel_group=g))
-    if not rows:
-        return _table(pd.DataFrame({"channel_group": [], **{c: [] for c in CHANNEL_KEYS}}), "channel_group",
-                      pd.Series([], dtype=object))
-    kpis = pd.concat(rows, ignore_index=True)
-    return _table(kpis, "channel_group", kpis["channel_group"])
+    present = set(channel_tab["channel_group"])
+    k = ds.kpis(list(CHANNEL_KEYS), by=["session_id", "channel_group"], where={"session_id": session_id})
+    k = k[k["channel_group"].isin(present)]
+    order = {g: i for i, g in enumerate(GROUPS)}
+    k = k.sort_values("channel_group", key=lambda s: s.map(lambda g: (order.get(g, len(GROUPS)), g)))
+    k = k.drop(columns=["session_id"]).reset_index(drop=True)
+    return _table(k, "channel_group", k["channel_group"])
 
 
 def concentration(channel_tab: pd.DataFrame) -> tuple[str | None, float, float]:

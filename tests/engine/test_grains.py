@@ -165,3 +165,25 @@ def test_bad_arguments_are_clear_errors(tiny_ds):
         tiny_ds.kpis(["gvm"])
     with pytest.raises(UnknownMetricError):
         tiny_ds.bases(["nope"])
+
+
+def test_session_channel_group(tiny_ds, tiny_aggregate_ds):
+    k = tiny_ds.kpis(["impressions", "uv", "views", "gmv", "paid_roi", "avg_watch_seconds"],
+                     by=["session_id", "channel_group"])
+    assert sorted(zip(k.session_id, k.channel_group, strict=True)) == [("S1", "organic"), ("S1", "paid"),
+                                                                      ("S2", "organic")]
+    organic = _row(k, session_id="S1", channel_group="organic")  # 直播推荐 (u1) and 搜索 (u3 impressed only)
+    _close(organic["impressions"], 2)
+    _close(organic["uv"], 1)
+    _close(organic["gmv"], 100)
+    _close(organic["avg_watch_seconds"], 120)
+    paid = _row(k, session_id="S1", channel_group="paid")  # 千川: u2, u4
+    _close(paid["uv"], 2)
+    _close(paid["paid_roi"], 400 / 50)
+    s2 = _row(k, session_id="S2", channel_group="organic")  # 关注 (u1) and 搜索 (u5 impressed only)
+    _close(s2["impressions"], 2)
+    _close(s2["uv"], 1)
+    # the same numbers from the platform's channels export (aggregate-only)
+    a = tiny_aggregate_ds.kpis(["uv", "gmv", "paid_roi"], by=["session_id", "channel_group"])
+    _close(_row(a, session_id="S1", channel_group="paid")["paid_roi"], 400 / 50)
+    _close(_row(a, session_id="S1", channel_group="organic")["uv"], 1)
