@@ -9,34 +9,34 @@ Session-level tests are decided on the room × time-slot adjusted regression
 """
 from __future__ import annotations
 
-import functools
-import time
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 from IPython.display import HTML, display
 
-from liveops_nb import charts
 from liveops_nb.abtest import analysis as an
 from liveops_nb.abtest import experiments as data
 from liveops_nb.abtest.archive import DECISIONS, build_record, save_record
-from liveops_nb.abtest.breakdowns import breakdown, over_time
 from liveops_nb.abtest.errors import MetricNotAvailableError
-from liveops_nb.abtest.planner import plan
 from liveops_nb.abtest.units import measurable
-from liveops_nb.charts import abtest as abcharts
-from liveops_nb.errors import LiveOpsError
+from liveops_nb.errors import LiveOpsError, UnknownOptionError
 from liveops_nb.metrics import REGISTRY
-from liveops_nb.pages.app import friendly_error, load_dataset, page_query
-from liveops_nb.pages.outputs import Turns, show, show_in
-from liveops_nb.render import abtest as vd
-from liveops_nb.render.abtest import breakdown_table, forest_frame
+from liveops_nb.pages import abtest_sections
+from liveops_nb.pages.abtest_sections import AbOptions
+from liveops_nb.pages.app import friendly_error
+from liveops_nb.pages.base import Page
 from liveops_nb.render.abtest_archive import record_texts
-from liveops_nb.render.html import esc, note, page_style
-from liveops_nb.render.i18n import Lang, check_lang, register, t
+from liveops_nb.render.html import esc, note
+from liveops_nb.render.i18n import Lang, register, t
 
-SECTIONS = ("card", "srm", "results", "forest", "time", "breakdown", "planner", "verdict", "archive")
+SECTIONS = abtest_sections.ABTEST
+"""The page's sections, in the notebook's order (the registry's :data:`~liveops_nb.pages.abtest_sections.ABTEST`)."""
+PLAN_FIELDS = ("metric", "effect", "power")
+"""What :meth:`AbTestPage.set_plan` changes."""
+SETTABLE = frozenset({"experiment_id"}) | abtest_sections.SELECTION | abtest_sections.TEST_FIELDS
+"""What :meth:`AbTestPage.set` changes."""
 
 register({
     "abtest_unknown_experiment": ("找不到实验 “{eid}”，请在下方重新选择（已有：{known}）。",
@@ -45,7 +45,6 @@ register({
                               "This dataset has no experiments table, so there is no A/B test to analyse."),
     "abtest_aggregate_only": ("数据源只有平台汇总表：按观众分流的实验无法分析，按场次分流的实验可以。",
                               "Platform aggregates only: viewer-level tests are not available, session-level ones are."),
-    "abtest_archive_interactive": ("在交互页面中可把结论归档到知识库。", "Archive the verdict from the interactive page."),
     "abtest_pick_experiment": ("实验", "Experiment"), "abtest_pick_control": ("对照组", "Control"),
     "abtest_pick_treatments": ("实验组", "Treatments"), "abtest_pick_metrics": ("指标", "Metrics"),
     "abtest_pick_alpha": ("显著性水平 α", "Significance α"), "abtest_pick_test": ("检验方式", "Test"),
@@ -60,9 +59,6 @@ register({
     "abtest_archive_saved": ("已归档：{name}", "Archived: {name}"),
     "abtest_selection": ("{eid} · 对照 {control} · 实验组 {treatments} · 指标 {metrics} · α={alpha} · {test}",
                          "{eid} · control {control} · treatments {treatments} · metrics {metrics} · α={alpha} · {test}"),
-    "abtest_time_note": ("截至每天结束的累计效果（{metric}）；阴影为 {level} {kind}。",
-                         "Cumulative effect up to the end of each day ({metric}); the band is the {level} {kind}."),
-    "abtest_kind_ci": ("置信区间", "confidence interval"), "abtest_kind_cs": ("置信序列", "confidence sequence"),
 })
 
 
@@ -78,8 +74,12 @@ def metric_options(unit: str, lang: Lang) -> list[tuple[str, str]]:
     return [(REGISTRY[k].label(lang), k) for k in measurable(unit)]  # type: ignore[arg-type]
 
 
-class AbTestPage:
+class AbTestPage(Page):
     """Controller of the experiment page.
+
+    A :class:`~liveops_nb.pages.base.Page`; its sections are the registry's
+    (:data:`liveops_nb.pages.abtest_sections.ABTEST`), each built with one
+    :class:`~liveops_nb.pages.abtest_sections.AbOptions` object (:attr:`options`).
 
     Parameters
     ----------
@@ -89,46 +89,60 @@ class AbTestPage:
     mode : "interactive" (widgets) or "static" (papermill; SVG charts; a broken page raises).
     """
 
+    query_key = "experiment"
+    area_class = "lo-abtest-"
+    exp: data.Experiment
+    """The experiment shown (set once the page opened on a dataset with experiments)."""
+
     def __init__(self, experiment_id: str = "", metrics: str | Sequence[str] = "primary", lang: Lang = "zh",
                  data_dir: str = "", alpha: float = 0.05, mode: str = "interactive") -> None:
-        self.lang, self.mode, self.static = check_lang(lang), mode, mode == "static"
-        charts.enable("static" if self.static else "interactive")
-        self.error: BaseException | None = None
-        self.message: str | None = None
-        self.outputs: dict[str, Any] = {}
-        self._turns = Turns()  # picker changes re-render section by section, newest first
-        self.timings: dict[str, float] = {}
-        self.analysis: an.Analysis | None = None
-        self.options = an.Options(alpha=float(alpha))
-        self.plan_metric, self.plan_effect, self.plan_power = "uv_value", 0.10, 0.8
+        self.options = AbOptions(test=an.Options(alpha=float(alpha)), static=mode == "static")
         self.requested_metrics = metrics
         self._muted = False
-        try:
-            self.ds = load_dataset(data_dir)
-            self.experiments = data.experiments_frame(self.ds)
-            requested = page_query().get("experiment", "") or experiment_id
-            known = self.experiments.experiment_id.tolist()
-            if requested and requested not in known:
-                if self.static:
-                    data.load_experiment(self.ds, requested)  # raises UnknownExperimentError
-                self.message = t("abtest_unknown_experiment", self.lang, eid=requested, known=", ".join(known))
-                requested = ""
-            if known:
-                self._select(requested or self._default_experiment())
-        except Exception as err:
-            if self.static:
-                raise
-            self.error = err
+        self.experiments = pd.DataFrame()
+        super().__init__(experiment_id, data_dir=data_dir, lang=lang, mode=mode)
 
-    # ------------------------------------------------------------------ cells
-    def controls(self) -> None:
-        """Display the header: pickers (interactive) or the chosen experiment line (static)."""
-        display(HTML(page_style()))
-        if self.error is not None:
-            display(HTML(friendly_error(self.error, self.lang)))
-            return
-        if self.message:
-            display(HTML(note(self.message, "warn")))
+    # ------------------------------------------------------------------ the selection
+    @property
+    def control(self) -> str:
+        return self.options.control
+
+    @property
+    def treatments(self) -> tuple[str, ...]:
+        return self.options.treatments
+
+    @property
+    def metrics(self) -> tuple[str, ...]:
+        return self.options.metrics
+
+    @property
+    def plan_metric(self) -> str:
+        return self.options.plan_metric
+
+    @property
+    def plan_effect(self) -> float:
+        return self.options.plan_effect
+
+    @property
+    def plan_power(self) -> float:
+        return self.options.plan_power
+
+    # ------------------------------------------------------------------ page hooks
+    def _opened(self) -> None:
+        self.experiments = data.experiments_frame(self.ds)
+
+    def _choose(self, requested: str) -> None:
+        known = self.experiments.experiment_id.tolist()
+        if requested and requested not in known:
+            if self.static:
+                data.load_experiment(self.ds, requested)  # raises UnknownExperimentError
+            self.message = t("abtest_unknown_experiment", self.lang, eid=requested, known=", ".join(known))
+            requested = ""
+        if known:
+            self._select(requested or self._default_experiment())
+
+    def _controls(self) -> None:
+        """The pickers (interactive) or the chosen experiment line (static)."""
         if self.experiments.empty:
             display(HTML(note(t("abtest_no_experiments", self.lang), "na")))
             return
@@ -136,51 +150,49 @@ class AbTestPage:
             display(HTML(note(t("abtest_aggregate_only", self.lang), "info")))
         display(HTML(self._selection_html()) if self.static else self._pickers())
 
-    def section(self, name: str) -> None:
-        """Display one section; interactive sections are re-rendered in place on picker changes."""
-        if self.error is not None or self.experiments.empty:
-            return
-        if self.static:
-            show(self._items(name))
-            return
+    def _ready(self) -> bool:
+        return self.error is None and not self.experiments.empty
+
+    def _area(self, name: str, out: Any) -> Any:
+        """The planner and the archive show their form above the area."""
+        extra = {"planner": self._planner_controls, "archive": self._archive_controls}.get(name)
+        if extra is None:
+            return out
         import ipywidgets as w
 
-        out = w.Output()
-        out.add_class(f"lo-abtest-{name}")
-        self.outputs[name] = out
-        extra = {"planner": self._planner_controls, "archive": self._archive_controls}.get(name)
-        display(w.VBox([extra(), out]) if extra else out)
-        self._render(name)
+        return w.VBox([extra(), out])
+
+    def _build(self, name: str) -> list:
+        section = abtest_sections.get(name)  # UnknownSectionError for a name that is not registered
+        return section.render(section.build(self.ds, self.exp.experiment_id, self.options), self.lang)
+
+    def _failed(self, name: str, err: Exception) -> list:
+        if isinstance(err, MetricNotAvailableError):
+            return [abtest_sections.not_available(err, self.lang)]
+        if self.static and not isinstance(err, LiveOpsError):
+            raise err  # a batch run fails loudly on a bug
+        return [friendly_error(err, self.lang)]
 
     # ------------------------------------------------------------------ state
     def set(self, **changes: Any) -> None:
-        """Change experiment_id, control, treatments, metrics or any :class:`Options` field; re-render."""
-        stale = [n for n in SECTIONS if n not in ("card", "planner", "archive")]
-        if "experiment_id" in changes:  # a new experiment starts from its own primary metric
-            self.requested_metrics = "primary"
-            self._select(changes.pop("experiment_id"))
-            stale = list(SECTIONS)
-        elif "alpha" in changes:
-            stale.append("planner")
-        if "control" in changes:
-            self.control = changes.pop("control")
-        if "treatments" in changes:
-            self.treatments = tuple(changes.pop("treatments"))
-        if "metrics" in changes:
-            keys = list(changes.pop("metrics")) or [self.exp.primary_metric]
-            self.metrics = tuple(sorted(keys, key=lambda k: k != self.exp.primary_metric))
-        self.treatments = tuple(v for v in self.treatments if v != self.control and v in self.exp.variants) \
-            or tuple(v for v in self.exp.variants if v != self.control)
-        if changes:
-            self.options = an.Options(**{**self.options.__dict__, **changes})
-        self.analysis = None
-        self._rerender(stale)
+        """Change experiment_id, control, treatments, metrics or any :class:`Options` field; re-render.
+
+        Only the sections that read a changed option are re-rendered (all of them for another experiment).
+
+        Raises
+        ------
+        UnknownOptionError
+            A name that is none of these.
+        """
+        self._rerender(self._apply(**changes))
 
     def set_plan(self, **changes: Any) -> None:
         """Change the planner's ``metric`` / ``effect`` / ``power``; re-renders the planner only."""
-        for k, v in changes.items():
-            setattr(self, f"plan_{k}", v)
-        self._rerender(["planner"])
+        unknown = [k for k in changes if k not in PLAN_FIELDS]
+        if unknown:
+            raise UnknownOptionError("the planner's option", unknown[0], PLAN_FIELDS)
+        self.options = replace(self.options, **{f"plan_{k}": v for k, v in changes.items()})
+        self._rerender(abtest_sections.reading({f"plan_{k}" for k in changes}))
 
     def archive(self, decision: str, notes: str = "", author: str = "") -> str:
         """Archive the current verdict in the data folder's knowledge base; returns the record's file name."""
@@ -188,11 +200,30 @@ class AbTestPage:
         return save_record(self.ds.path, record_texts(record, self.lang)).name
 
     def result(self) -> an.Analysis:
-        """The analysis of the current selection (computed once per change)."""
-        if self.analysis is None:
-            self.analysis = an.analyze(self.ds, self.exp.experiment_id, control=self.control,
-                                       treatments=self.treatments, metrics=self.metrics, options=self.options)
-        return self.analysis
+        """The analysis of the current selection (computed once per selection)."""
+        return abtest_sections.analysis(self.ds, self.exp.experiment_id, self.options)
+
+    def _apply(self, **changes: Any) -> list[str] | None:
+        """Change the selection (see :meth:`set`); returns the sections to re-render (None = all)."""
+        unknown = [k for k in changes if k not in SETTABLE]
+        if unknown:
+            raise UnknownOptionError("AbTestPage.set", unknown[0], sorted(SETTABLE))
+        stale = None if "experiment_id" in changes else abtest_sections.reading(set(changes))
+        if "experiment_id" in changes:  # a new experiment starts from its own primary metric
+            self.requested_metrics = "primary"
+            self._select(changes.pop("experiment_id"))
+        o, exp = self.options, self.exp
+        control = changes.pop("control", o.control)
+        treatments = tuple(changes.pop("treatments", o.treatments))
+        metrics = o.metrics
+        if "metrics" in changes:
+            keys = list(changes.pop("metrics")) or [exp.primary_metric]
+            metrics = tuple(sorted(keys, key=lambda k: k != exp.primary_metric))
+        treatments = tuple(v for v in treatments if v != control and v in exp.variants) \
+            or tuple(v for v in exp.variants if v != control)
+        self.options = replace(o, control=control, treatments=treatments, metrics=metrics,
+                               test=replace(o.test, **changes) if changes else o.test)
+        return stale
 
     def _default_experiment(self) -> str:
         for eid in self.experiments.experiment_id:
@@ -202,82 +233,12 @@ class AbTestPage:
 
     def _select(self, experiment_id: str) -> None:
         self.exp = data.load_experiment(self.ds, experiment_id)
-        self.control, self.treatments = self.exp.control, self.exp.treatments
-        self.metrics = pick_metrics(self.exp, self.requested_metrics)
-        self.analysis = None
-
-    # ------------------------------------------------------------------ sections
-    def _build(self, name: str) -> list:
-        lang, exp = self.lang, self.exp
-        if name == "card":
-            names = dict(zip(self.ds.session_info.room_id, self.ds.session_info.room_name, strict=True))
-            return [vd.card_html(exp, names, lang)]
-        if name == "planner":
-            return [vd.planner_html(plan(self.ds, exp, self.plan_metric, effect=self.plan_effect,
-                                            alpha=self.options.alpha, power=self.plan_power), lang)]
-        if name == "archive":
-            return [note(t("abtest_archive_interactive", lang), "info")] if self.static else []
-        a = self.result()
-        if name == "srm":
-            return [note(vd.srm_text(a.srm, lang), "good" if a.srm.ok else "bad")]
-        if name == "results" and not sum(a.srm.counts.values()):
-            return [note(t("abtest_nothing_yet", lang), "na")]
-        unavailable = [note(f"{REGISTRY[k].label(lang)}: {t('not_available', lang)} — {vd.reason_text(e, lang)}", "na")
-                       for k, e in a.errors.items()]  # metrics that cannot be tested, and why
-        if name == "results":
-            return unavailable + [x for k in a.metrics if k not in a.errors for x in vd.results_html(a, k, lang)]
-        if name == "verdict":
-            return [note(v.text, v.kind) for v in vd.verdicts(a, lang)]
-        ok = [c for c in a.comparisons if c.rel is not None]
-        if not ok and unavailable:
-            return unavailable
-        if not ok:
-            return [note(t("abtest_nothing_yet", lang), "na")]
-        if name == "forest":
-            return [abcharts.forest(forest_frame(a, lang), lang)]
-        key = ok[0].metric
-        if name == "time":
-            df = over_time(self.ds, exp, key, self.control, self.treatments, self.options)
-            kind = t("abtest_kind_cs" if self.options.sequential else "abtest_kind_ci", lang)
-            return [abcharts.over_time(vd.time_frame(df, exp, lang), lang),
-                    note(t("abtest_time_note", lang, metric=REGISTRY[key].label(lang),
-                           level=vd.level_text(self.options.alpha), kind=kind), "info")]
-        if name == "breakdown":
-            items = []
-            for by, title in (("room", "abtest_by_room"), ("segment", "abtest_by_segment")):
-                items.append(f'<div class="lo" style="font-weight:600;margin-top:6px">{esc(t(title, lang))}</div>')
-                try:
-                    df = pd.concat([breakdown(self.ds, exp, key, self.control, tr, by, self.options)  # type: ignore
-                                    .assign(treatment=tr) for tr in self.treatments])
-                    items.append(breakdown_table(df, exp, key, by, lang, self.options.alpha))
-                except MetricNotAvailableError as err:
-                    items.append(note(f"{t('not_available', lang)}: {vd.reason_text(err, lang)}", "na"))
-            return items
-        raise KeyError(f"unknown section '{name}'; sections are: {', '.join(SECTIONS)}")
-
-    def _items(self, name: str) -> list:
-        started = time.perf_counter()
-        try:
-            items = self._build(name)
-        except MetricNotAvailableError as err:
-            items = [note(f"{t('not_available', self.lang)}: {vd.reason_text(err, self.lang)}", "na")]
-        except Exception as err:
-            if self.static and not isinstance(err, LiveOpsError):
-                raise
-            items = [friendly_error(err, self.lang)]
-        self.timings[name] = time.perf_counter() - started
-        return items
-
-    def _render(self, name: str) -> None:
-        show_in(self.outputs[name], self._items(name))
-
-    def _rerender(self, names: list[str] | None = None) -> None:
-        todo = [name for name in names or list(self.outputs) if name in self.outputs]
-        self._turns.run([functools.partial(self._render, name) for name in todo])
+        self.options = replace(self.options, control=self.exp.control, treatments=self.exp.treatments,
+                               metrics=pick_metrics(self.exp, self.requested_metrics))
 
     # ------------------------------------------------------------------ widgets
     def _selection_html(self) -> str:
-        o = self.options
+        o = self.options.test
         test = " · ".join([t("abtest_sequential" if o.sequential else "abtest_fixed", self.lang),
                            t("abtest_two_sided" if o.alternative == "two-sided" else "abtest_one_sided", self.lang)]
                           + (["CUPED"] if o.cuped else []))
@@ -289,7 +250,7 @@ class AbTestPage:
     def _pickers(self):
         import ipywidgets as w
 
-        lang, o = self.lang, self.options
+        lang, o = self.lang, self.options.test
         st, lay = {"description_width": "110px"}, w.Layout(width="460px")
         self.w_exp = w.Dropdown(options=[(f"{r.experiment_id} · {r.name}", r.experiment_id)
                                          for r in self.experiments.itertuples()], value=self.exp.experiment_id,
@@ -323,18 +284,10 @@ class AbTestPage:
                                            w.VBox([alpha, corr, seq, sides, cuped])])])
 
     def _picked(self, field: str, value: Any) -> None:
+        stale = self._apply(**{field: value})
         if field in ("experiment_id", "control"):
-            if field == "experiment_id":
-                self.requested_metrics = "primary"
-                self._select(value)
-            else:
-                self.control = value
-                self.treatments = tuple(v for v in self.treatments if v != value) \
-                    or tuple(v for v in self.exp.variants if v != value)
             self._sync_pickers()  # new variants / metrics first, then one re-render
-            self.set(**({"experiment_id": value} if field == "experiment_id" else {}))
-        else:
-            self.set(**{field: value})
+        self._rerender(stale)
 
     def _sync_pickers(self) -> None:
         self._muted = True
@@ -348,7 +301,8 @@ class AbTestPage:
             self.w_metrics.value = tuple(k for _, k in opts if k in self.metrics)
             if getattr(self, "w_plan_metric", None) is not None:
                 keys = [k for _, k in opts]
-                self.plan_metric = self.plan_metric if self.plan_metric in keys else "uv_value"
+                if self.plan_metric not in keys:
+                    self.options = replace(self.options, plan_metric="uv_value")
                 self.w_plan_metric.options, self.w_plan_metric.value = opts, self.plan_metric
         finally:
             self._muted = False

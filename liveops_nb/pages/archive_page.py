@@ -1,26 +1,32 @@
 """The conclusions archive page (``notebooks/03-ab-archive.ipynb``): browse, filter and export the archive.
 
+A :class:`~liveops_nb.pages.base.Page` with one section, ``table``, like the landing page.
 ``interactive`` mode: filter widgets (variable, room, metric, decision) and a table re-rendered
-in place; ``static`` mode (papermill): the whole table. Records come from
-:mod:`liveops_nb.abtest.archive`, their words from :mod:`liveops_nb.render.abtest_archive`.
+in place; ``static`` mode (papermill): the whole table. The page opens no dataset: records come
+from the data folder's ``archive/`` through :mod:`liveops_nb.abtest.archive`, their words from
+:mod:`liveops_nb.render.abtest_archive`.
 """
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
-from IPython.display import HTML, display
+from IPython.display import display
 
 from liveops_nb.abtest.archive import DECISIONS, filter_archive, read_records
 from liveops_nb.config import resolve_data_dir
+from liveops_nb.errors import LiveOpsError, UnknownSectionError
+from liveops_nb.pages.base import Page
 from liveops_nb.render.abtest import metric_label
 from liveops_nb.render.abtest_archive import archive_frame, decision_text, display_frame, download_link, header
-from liveops_nb.render.html import note, page_style, table
-from liveops_nb.render.i18n import Lang, check_lang, t
+from liveops_nb.render.html import note, table
+from liveops_nb.render.i18n import Lang, t
+
+SECTIONS = ("table",)
 
 
-class ArchiveBrowser:
+class ArchiveBrowser(Page):
     """Browse and filter the archive, and export it (interactive: filter widgets; static: the whole table).
+
+    Cells: :meth:`controls` (the filters), then ``section("table")`` (the table and the CSV link).
 
     Parameters
     ----------
@@ -29,11 +35,14 @@ class ArchiveBrowser:
     mode : "interactive" (widgets) or "static" (papermill).
     """
 
+    area_class = "lo-archive-"
+    makes_charts = False
+    opens_dataset = False  # the archive is files of its own; the folder need not hold a dataset
+
     def __init__(self, data_dir: str = "", lang: Lang = "zh", mode: str = "interactive") -> None:
-        self.lang, self.static = check_lang(lang), mode == "static"
         self.path = resolve_data_dir(data_dir)
         self.filters: dict[str, str] = {}
-        self.out: Any = None
+        super().__init__(data_dir=data_dir, lang=lang, mode=mode)
 
     def archive(self) -> pd.DataFrame:
         """The whole archive with its words in the page's language."""
@@ -43,9 +52,13 @@ class ArchiveBrowser:
         """The filtered archive."""
         return filter_archive(self.archive(), **self.filters)
 
-    def controls(self) -> None:
-        """Display the filters (interactive) -- variable, room, metric, decision."""
-        display(HTML(page_style()))
+    def set_filter(self, key: str, value: str) -> None:
+        """Show only records whose ``key`` (variable, room, metric, decision) is ``value`` ("" = any); re-renders."""
+        self.filters[key] = value
+        self._rerender(["table"])
+
+    def _controls(self) -> None:
+        """The filters (interactive) -- variable, room, metric, decision -- and a refresh button."""
         if self.static:
             return
         import ipywidgets as w
@@ -61,37 +74,23 @@ class ArchiveBrowser:
             names = {"metric": lambda k: metric_label(k, lang),
                      "decision": lambda d: decision_text(d, lang)}.get(key, str)
             dd = w.Dropdown(options=any_ + [(names(v), v) for v in values], description=header(column[key], lang))
-            dd.observe(lambda c, k=key: self._filter(k, c["new"]), names="value")
+            dd.observe(lambda c, k=key: self.set_filter(k, c["new"]), names="value")
             boxes.append(dd)
         refresh = w.Button(description=t("abtest_arch_refresh", lang))
-        refresh.on_click(lambda _: self._show())
+        refresh.on_click(lambda _: self._rerender(["table"]))
         display(w.VBox([w.HBox(boxes[:2]), w.HBox(boxes[2:]), refresh]))
 
-    def table(self) -> None:
-        """Display the (filtered) archive table and the CSV download link; re-rendered when a filter changes."""
-        if self.static:
-            for item in self._items():
-                display(item)
-            return
-        import ipywidgets as w
+    def _failed(self, name: str, err: Exception) -> list:
+        if self.static and not isinstance(err, LiveOpsError):
+            raise err  # a batch run fails loudly on a bug
+        return super()._failed(name, err)
 
-        self.out = w.Output()
-        display(self.out)
-        self._show()
-
-    def _filter(self, key: str, value: str) -> None:
-        self.filters[key] = value
-        self._show()
-
-    def _items(self) -> list:
+    def _build(self, name: str) -> list:
+        if name not in SECTIONS:
+            raise UnknownSectionError(name, SECTIONS)
         df = self.frame()
         if df.empty:
-            return [HTML(note(t("abtest_arch_empty", self.lang), "na"))]
+            return [note(t("abtest_arch_empty", self.lang), "na")]
         shown = display_frame(df, self.lang)
-        return [HTML(note(t("abtest_arch_count", self.lang, n=len(df), k=df.experiment_id.nunique()), "info")),
-                HTML(table(shown)), HTML(download_link(df, self.lang))]
-
-    def _show(self) -> None:
-        from liveops_nb.pages.outputs import show_in
-
-        show_in(self.out, self._items())
+        return [note(t("abtest_arch_count", self.lang, n=len(df), k=df.experiment_id.nunique()), "info"),
+                table(shown), download_link(df, self.lang)]

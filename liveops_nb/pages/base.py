@@ -24,9 +24,11 @@ the URL query is read (:func:`~liveops_nb.pages.app.page_query`, ``?<query_key>=
 the dataset re-opened if its files changed meanwhile, and ``_choose`` picks
 what to show.
 
-Subclasses set ``query_key``, ``area_class`` and the chart flags, and fill in
+Subclasses set ``query_key``, ``area_class`` and the chart and dataset flags, and fill in
 ``_controls`` (the header) and ``_build`` (a section's displayable items); the
-other hooks have working defaults.
+other hooks have working defaults. A page that reads no dataset (the A/B
+archive: files of its own in the data folder) sets ``opens_dataset = False``;
+``ds`` then stays None and ``_opened`` is still called.
 """
 from __future__ import annotations
 
@@ -71,6 +73,8 @@ class Page:
     """Choose the chart renderer (SVG when static, widgets when interactive) on opening."""
     shares_chart_module: ClassVar[bool] = False
     """In Voila, load the chart widgets' JavaScript once per page (:func:`~liveops_nb.pages.app.share_chart_module`)."""
+    opens_dataset: ClassVar[bool] = True
+    """Open the data folder's dataset (False: the page reads other files of the folder itself)."""
 
     def __init__(self, requested: str = "", *, data_dir: str = "", lang: Lang = "zh", mode: str = "interactive",
                  validate: bool = True) -> None:
@@ -163,8 +167,9 @@ class Page:
 
     # ------------------------------------------------------------------ internals
     def _open(self, data_dir: str, validate: bool) -> None:
-        self.dataset = load_dataset(data_dir, validate)
-        self.ds = self.dataset
+        if self.opens_dataset:
+            self.dataset = load_dataset(data_dir, validate)
+            self.ds = self.dataset
         self._opened()
 
     def _await_request(self, data_dir: str, validate: bool) -> dict[str, str]:
@@ -177,7 +182,7 @@ class Page:
             except Exception as err:  # noqa: BLE001 - warming is an optimisation; the page still works
                 log.warning("warm-up failed: %r", err)
         query = page_query()  # pre-heated Voila kernel: waits here for the request
-        if heated and load_dataset(data_dir, validate) is not self.dataset:  # the data changed meanwhile
+        if heated and self.opens_dataset and load_dataset(data_dir, validate) is not self.dataset:  # data changed
             self._open(data_dir, validate)
         return query
 

@@ -1,12 +1,18 @@
 """The registry of review sections: one declared type, looked up by name.
 
-Every section of the session review is a :class:`Section` — a title, a ``build``
-callable with one signature for all sections, ``build(ds, session_id, options)``,
-a ``render(data, lang) -> list`` callable and optional ``key_figures(data) -> dict``.
-Sections are registered with :func:`register` and found with :func:`get`
-(an unknown name raises :class:`~liveops_nb.errors.UnknownSectionError`);
-:data:`REVIEW` is the review's order. The review page, the batch index and
-the tests of ``notebooks/01-session-review.ipynb`` read this registry.
+Every section of a page is a :class:`Section` — a title, a ``build``
+callable with one signature for all sections of the page, ``build(ds, key, options)``
+(the key names what the page shows: a session id, an experiment id; ``options``
+is the page's one frozen options object), a ``render(data, lang) -> list``
+callable and optional ``key_figures(data) -> dict``. Each page keeps its
+sections in a :class:`Registry` (an unknown name raises
+:class:`~liveops_nb.errors.UnknownSectionError`); the A/B page's is in
+:mod:`liveops_nb.pages.abtest_sections`.
+
+The review's sections, built with :class:`ReviewOptions`, are registered here
+with :func:`register` and found with :func:`get`; :data:`REVIEW` is the
+review's order. The review page, the batch index and the tests of
+``notebooks/01-session-review.ipynb`` read this registry.
 
 The analyses in :mod:`liveops_nb.review` keep their own keyword signatures for
 now; the thin adapters below (``_results``, ``_timeline``, ...) map the one
@@ -15,9 +21,9 @@ section declares in :attr:`Section.reads`.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from ..errors import LiveOpsError, UnknownSectionError
 from ..render.i18n import Lang
@@ -55,29 +61,32 @@ class ReviewOptions:
         return tuple(getattr(self, f.name) for f in fields(self) if f.name in names)
 
 
-Build = Callable[[Any, str, ReviewOptions], Any]
+OptionsT = TypeVar("OptionsT")
+"""The options type of one page's sections (:class:`ReviewOptions`, the A/B page's ``AbOptions``)."""
+
 Render = Callable[[Any, Lang], list]
 KeyFigures = Callable[[Any], Mapping[str, Any]]
 
 
 @dataclass(frozen=True)
-class Section:
+class Section(Generic[OptionsT]):
     """One section of a page.
 
     Attributes
     ----------
     name : registry key, also the CSS class suffix of its page area (``lo-section-<name>``).
     title : ``(中文, English)`` heading.
-    build : ``build(ds, session_id, options) -> data`` (an analysis result; no widgets, no HTML).
+    build : ``build(ds, key, options) -> data`` (an analysis result; no widgets, no HTML); ``key`` is what the
+        page shows (the review's session id), ``options`` the page's options object.
     render : ``render(data, lang) -> list`` of displayable items (HTML strings, charts, DataFrames).
     key_figures : ``key_figures(data) -> dict`` of numbers for the batch JSON, or None.
-    reads : the :class:`ReviewOptions` fields ``build`` reads besides ``lang`` (a change of another
+    reads : the options fields ``build`` reads besides ``lang`` (a change of another
         field neither rebuilds nor re-renders the section).
     """
 
     name: str
     title: tuple[str, str]
-    build: Build
+    build: Callable[[Any, str, OptionsT], Any]
     render: Render
     key_figures: KeyFigures | None = None
     reads: frozenset[str] = frozenset()
@@ -87,35 +96,81 @@ class Section:
         return self.title[0] if lang == "zh" else self.title[1]
 
 
-_SECTIONS: dict[str, Section] = {}
+class Registry(Generic[OptionsT]):
+    """The sections of one page, by name, in registration order.
+
+    Parameters
+    ----------
+    options : the page's options type (named in errors).
+    reads : the names a section may list in :attr:`Section.reads` (default: the fields of ``options``).
+    """
+
+    def __init__(self, options: type, reads: Iterable[str] | None = None) -> None:
+        self.options = options
+        self.readable = frozenset(reads if reads is not None else (f.name for f in fields(options)))
+        self.sections: dict[str, Section[OptionsT]] = {}
+
+    def register(self, section: Section[OptionsT]) -> Section[OptionsT]:
+        """Add ``section`` (a name registered again is replaced); returns it.
+
+        Raises
+        ------
+        LiveOpsError
+            The section reads an option the page's options do not have.
+        """
+        unknown = section.reads - self.readable
+        if unknown:
+            raise LiveOpsError(f"section '{section.name}' reads {sorted(unknown)}, "
+                               f"which {self.options.__name__} does not have")
+        self.sections[section.name] = section
+        return section
+
+    def get(self, name: str) -> Section[OptionsT]:
+        """The registered section ``name``.
+
+        Raises
+        ------
+        UnknownSectionError
+            ``name`` is not registered (the message lists the registered names).
+        """
+        try:
+            return self.sections[name]
+        except KeyError:
+            raise UnknownSectionError(name, list(self.sections)) from None
+
+    def names(self) -> tuple[str, ...]:
+        """Every registered section name, in registration order."""
+        return tuple(self.sections)
+
+    def reading(self, changed: Iterable[str], among: Iterable[str] | None = None) -> list[str]:
+        """The sections (of ``among``, default all; in that order) whose build reads any of the ``changed`` options."""
+        changed = frozenset(changed)
+        return [name for name in (self.names() if among is None else among) if self.get(name).reads & changed]
 
 
-def register(section: Section) -> Section:
-    """Add ``section`` to the registry (a name registered again is replaced); returns it."""
-    unknown = section.reads - {f.name for f in fields(ReviewOptions)}
-    if unknown:
-        raise LiveOpsError(f"section '{section.name}' reads {sorted(unknown)}, which ReviewOptions does not have")
-    _SECTIONS[section.name] = section
-    return section
+_REVIEW_SECTIONS: Registry[ReviewOptions] = Registry(ReviewOptions)
+_SECTIONS = _REVIEW_SECTIONS.sections
 
 
-def get(name: str) -> Section:
-    """The registered section ``name``.
+def register(section: Section[ReviewOptions]) -> Section[ReviewOptions]:
+    """Add a review ``section`` to the registry (a name registered again is replaced); returns it."""
+    return _REVIEW_SECTIONS.register(section)
+
+
+def get(name: str) -> Section[ReviewOptions]:
+    """The registered review section ``name``.
 
     Raises
     ------
     UnknownSectionError
         ``name`` is not registered (the message lists the registered names).
     """
-    try:
-        return _SECTIONS[name]
-    except KeyError:
-        raise UnknownSectionError(name, list(_SECTIONS)) from None
+    return _REVIEW_SECTIONS.get(name)
 
 
 def names() -> tuple[str, ...]:
-    """Every registered section name, in registration order."""
-    return tuple(_SECTIONS)
+    """Every registered review section name, in registration order."""
+    return _REVIEW_SECTIONS.names()
 
 
 # ------------------------------------------------------------------ adapters onto today's analysis signatures
