@@ -76,7 +76,7 @@ class ReviewPage(Page):
 
     def __init__(self, session_id: str = "", data_dir: str = "", lang: Lang = "zh", basis: str = "median",
                  mode: str = "interactive", history_n: int = 10, validate: bool = True) -> None:
-        self.options = ReviewOptions(basis=basis, history_n=history_n, lang=lang)  # type: ignore[arg-type]
+        self.options = ReviewOptions(basis=basis, history_n=history_n)  # type: ignore[arg-type]
         self.data: dict[str, Any] = {}
         self.section_errors: list[str] = []
         self.session_id: str | None = None

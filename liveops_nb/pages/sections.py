@@ -48,13 +48,12 @@ class ReviewOptions:
     ----------
     basis : comparison basis of the KPI cards and the weakest metrics: previous | median | benchmark | target.
     history_n : earlier sessions of the room in the median (and in the diagnosis' room history).
-    lang : language of the few texts some analyses still build (missing-value reasons, interaction notes);
-        goes away when the analyses are language-neutral (issue 8, item 4).
+
+    Builds are language-neutral: the page's language is applied by each section's ``render``.
     """
 
     basis: Basis = "median"
     history_n: int = 10
-    lang: Lang = "zh"
 
     def only(self, names: frozenset[str]) -> tuple[Any, ...]:
         """The values of the fields in ``names`` (in declaration order): a cache key part."""
@@ -80,7 +79,7 @@ class Section(Generic[OptionsT]):
         page shows (the review's session id), ``options`` the page's options object.
     render : ``render(data, lang) -> list`` of displayable items (HTML strings, charts, DataFrames).
     key_figures : ``key_figures(data) -> dict`` of numbers for the batch JSON, or None.
-    reads : the options fields ``build`` reads besides ``lang`` (a change of another
+    reads : the options fields ``build`` reads (a change of another
         field neither rebuilds nor re-renders the section).
     """
 
