@@ -270,6 +270,24 @@ class Dataset:
         out.attrs.update(missing={n: r for n, r in missing.items() if n in wanted}, people_summed=summed)
         return out
 
+    def bases_table(self, names: Iterable[str], *, by: str | Iterable[str] | None = "session_id",
+                    where: Mapping[str, Any] | None = None) -> tuple[Any, dict[str, Reason]]:
+        """The same base quantities as :meth:`bases`, as a lazy Ibis table (not executed, not cached).
+
+        For statistics that aggregate them further on the backend (A/B sums per viewer) instead of
+        pulling every group into Python. Returns the table (``by`` columns + the quantities that can
+        be had) and the reasons for those that cannot.
+        """
+        wanted = set(names)
+        unknown = sorted(wanted - set(BASES))
+        if unknown:
+            raise UnknownMetricError(unknown[0])
+        byd, wh = grains.check_by(by), grains.check_where(where)
+        dims = grains.select_sessions(self.session_dims, wh)
+        session_ids = None if not any(k in grains.SESSION_DIMS for k in wh) else dims.session_id.tolist()
+        table, plan = compute.base_table(self, byd, wh, wanted, ibis.memtable(dims), session_ids)
+        return table, dict(plan.missing)
+
     def kpis(self, keys: str | Iterable[str] | None = None, *, by: str | Iterable[str] | None = "session_id",
              where: Mapping[str, Any] | None = None) -> pd.DataFrame:
         """Registry metrics at any grain: the one door to every KPI the workbench shows.

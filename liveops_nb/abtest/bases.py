@@ -65,24 +65,29 @@ def unit_bases(ds: Dataset, by: UnitColumn, session_ids: Sequence[str], bases: I
             where["user_id"] = viewers.execute()["user_id"].dropna().astype(str).tolist() or ["\0"]
         frame = _engine_bases(ds, names, ["session_id"], where, metric)
         return ibis.memtable(frame[["session_id", *names]])
-    frame = _engine_bases(ds, names, ["user_id", "session_id"], where, metric)
-    frame = frame[frame.user_id.notna()]
+    # per viewer: the engine's viewer × session quantities, summed per viewer (and day) on the backend
+    t, missing = ds.bases_table(names, by=["user_id", "session_id"], where=where)
+    _raise_missing(names, missing, metric)
+    t = t.filter(t.user_id.notnull())
     keys = ["user_id"]
     if per_day:
-        info = ds.session_info
-        day = dict(zip(info.session_id.astype(str), info.start_time.dt.strftime("%Y-%m-%d"), strict=True))
-        frame = frame.assign(day=frame.session_id.map(day))
+        meta = ds.session_info[ds.session_info.session_id.isin(list(session_ids))]
+        days = ibis.memtable(pd.DataFrame({"session_id": meta.session_id.astype(str),
+                                           "day": meta.start_time.dt.strftime("%Y-%m-%d")}))
+        t = t.inner_join(days, "session_id")
         keys = ["user_id", "day"]
-    out = frame.groupby(keys, as_index=False, sort=True)[names].sum()
-    return ibis.memtable(out)
+    return t.group_by(keys).agg(**{n: t[n].sum() for n in names})
+
+
+def _raise_missing(names: list[str], missing: dict[str, Any], metric: str) -> None:
+    gone = [n for n in names if n in missing]
+    if gone:
+        raise MetricNotAvailableError(f"{metric or 'the metric'} needs {', '.join(gone)}: {missing[gone[0]]}",
+                                      code="missing_inputs", metric=metric, inputs=gone, reason=missing[gone[0]])
 
 
 def _engine_bases(ds: Dataset, names: list[str], by: list[str], where: dict[str, Any], metric: str) -> pd.DataFrame:
     """``ds.bases`` for the A/B package; a quantity the source or grain lacks raises ``missing_inputs``."""
     frame = ds.bases(names, by=by, where=where)
-    missing = frame.attrs.get("missing", {})
-    gone = [n for n in names if n in missing]
-    if gone:
-        raise MetricNotAvailableError(f"{metric or 'the metric'} needs {', '.join(gone)}: {missing[gone[0]]}",
-                                      code="missing_inputs", metric=metric, inputs=gone, reason=missing[gone[0]])
+    _raise_missing(names, frame.attrs.get("missing", {}), metric)
     return frame.assign(session_id=frame["session_id"].astype(str))

@@ -49,6 +49,8 @@ def _agg(t, kinds: dict[str, str], people_as: str):
             out[c] = t[c].max()
         elif k == "people" and people_as == "max":
             out[c] = t[c].max()
+        elif k == "people" and "user_id" in t.columns:
+            out[c] = t[c].sum(where=t.user_id.notnull())  # a row without a viewer is nobody
         else:
             out[c] = t[c].sum()
     return out

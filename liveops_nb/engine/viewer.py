@@ -86,8 +86,16 @@ def _rows(t, rdims: tuple[str, ...], where: Mapping[str, tuple[Any, ...]], *, ts
     return t
 
 
-def _person_flag(cond, user):
-    return ibis.cases((cond.any() & user.notnull().any(), 1), else_=0)
+def _keys(rdims: tuple[str, ...], per_user: bool) -> list[str]:
+    """Row grouping of a source: session, the viewer when people are counted (or asked for), the row dims."""
+    return ["session_id", *(["user_id"] if per_user or "user_id" in rdims else []),
+            *[d for d in rdims if d != "user_id"]]
+
+
+def _person_flag(cond):
+    """1 when the (session, viewer) row group has a row meeting ``cond`` (rows without a viewer are dropped
+    when people are counted, :func:`~liveops_nb.engine.rollup.rollup`)."""
+    return cond.any().cast("int64")
 
 
 def events_source(events, rdims, where, names: list[str], groups=None) -> Source:
@@ -97,18 +105,19 @@ def events_source(events, rdims, where, names: list[str], groups=None) -> Source
     aggs: dict[str, Any] = {}
     for n in names:
         if n in _PEOPLE_EVENTS:
-            aggs[n] = _person_flag(et.isin(_PEOPLE_EVENTS[n]), e.user_id)
+            aggs[n] = _person_flag(et.isin(_PEOPLE_EVENTS[n]))
         else:
             aggs[n] = (et == _COUNT_EVENTS[n]).sum()
-    t = e.group_by(["session_id", "user_id", *[d for d in rdims if d != "user_id"]]).agg(**aggs)
-    return Source(t, {n: "people" if n in _PEOPLE_EVENTS else "sum" for n in names}, per_user=True)
+    people = any(n in _PEOPLE_EVENTS for n in names)
+    t = e.group_by(_keys(rdims, people)).agg(**aggs)
+    return Source(t, {n: "people" if n in _PEOPLE_EVENTS else "sum" for n in names},
+                  per_user=people or "user_id" in rdims, fill=dict.fromkeys(names, 0))
 
 
 def watch_source(visits_, rdims, where, groups=None) -> Source:
     v = _rows(visits_, rdims, where, ts="enter_ts", groups=groups)
-    t = v.group_by(["session_id", "user_id", *[d for d in rdims if d != "user_id"]]).agg(
-        watch_seconds=v.watch_seconds.sum())
-    return Source(t, {"watch_seconds": "sum"}, per_user=True)
+    t = v.group_by(_keys(rdims, False)).agg(watch_seconds=v.watch_seconds.sum())
+    return Source(t, {"watch_seconds": "sum"}, per_user="user_id" in rdims, fill={"watch_seconds": 0.0})
 
 
 def online_source(visits_, grid, rdims, where) -> Source:
@@ -135,13 +144,14 @@ def orders_source(orders, rdims, where, names: list[str], paid_channels: list[st
         elif n == "refund_amount":
             aggs[n] = o.refund_amount.sum()
         elif n == "buyers":
-            aggs[n] = ibis.cases((o.user_id.notnull().any(), 1), else_=0)
+            aggs[n] = (o.count() > 0).cast("int64")
         elif n == "paid_gmv":
             paid = o.channel.isin(paid_channels or ["\0"]) if "channel" in o.columns else ibis.literal(False)
             aggs[n] = o.amount.sum(where=paid)
-    t = o.group_by(["session_id", "user_id", *[d for d in rdims if d != "user_id"]]).agg(**aggs)
-    return Source(t, {n: "people" if n == "buyers" else "sum" for n in names}, per_user=True,
-                  fill={n: 0 for n in names})
+    people = "buyers" in names
+    t = o.group_by(_keys(rdims, people)).agg(**aggs)
+    return Source(t, {n: "people" if n == "buyers" else "sum" for n in names},
+                  per_user=people or "user_id" in rdims, fill=dict.fromkeys(names, 0))
 
 
 def spend_source(channels, rdims, where) -> Source:
@@ -156,9 +166,8 @@ def comments_source(flags, rdims, where) -> Source:
     """Comment-quality counts from the per-comment flags (a memtable built by the comment rules)."""
     c = _rows(flags, rdims, where)
     names = ["viewer_comments", "valid_comments", "questions", "answered_questions"]
-    t = c.group_by(["session_id", "user_id", *[d for d in rdims if d != "user_id"]]).agg(
-        **{n: c[n].sum() for n in names})
-    return Source(t, dict.fromkeys(names, "sum"), per_user=True)
+    t = c.group_by(_keys(rdims, False)).agg(**{n: c[n].sum() for n in names})
+    return Source(t, dict.fromkeys(names, "sum"), per_user="user_id" in rdims, fill=dict.fromkeys(names, 0))
 
 
 def retention_source(returners, repeaters, viewers, late_sessions: list[str], rdims) -> Source:

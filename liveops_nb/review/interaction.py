@@ -161,11 +161,10 @@ def _high_value(ds: Dataset, session_id: str) -> tuple[pd.DataFrame, tuple[str, 
     tiers = high_value_tiers(users["member_tier"].dropna().unique())
     member_tier = users.assign(user_id=users["user_id"].astype(str)).set_index("user_id")["member_tier"]
     prior = prior_sessions(ds.session_info, info["room_id"], info["start_time"])
-    # one registry query for this session's viewers and the earlier sessions' buyers (served from the dataset's
-    # cache when the session x viewer grain was computed for every session)
-    k = ds.kpis(["uv", "buyers"], by=["session_id", "user_id"], where={"session_id": [session_id, *prior]})
-    viewers = people_with(k[k["session_id"] == session_id], "uv")
-    buyers = people_with(k[k["session_id"].isin(prior)], "buyers")
+    # the session's viewers and the earlier sessions' buyers, each from the registry at the viewer grain
+    # (buyers read only the orders; the room's earlier events are not needed)
+    viewers = people_with(ds.kpis(["uv"], by=["user_id"], where={"session_id": session_id}), "uv")
+    buyers = people_with(ds.kpis(["buyers"], by=["user_id"], where={"session_id": list(prior) or ["\0"]}), "buyers")
     events = ds.frame("events", session_id)
     interactions = events.loc[events["event_type"].isin(INTERACTION_EVENTS), "user_id"].astype(str).value_counts()
     return interactions_by_value(viewers, interactions, member_tier, tiers, buyers), tiers
