@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ..errors import LiveOpsError, UnknownSectionError
 from ..render.i18n import Lang
@@ -38,6 +38,9 @@ from ..render.review import timeline as timeline_view
 from ..render.review import traffic as traffic_view
 from ..review import audience, diagnosis, funnel, interaction, next_steps, products, results, timeline, traffic
 from ..review.results import Basis
+
+if TYPE_CHECKING:
+    from ..dataset import Dataset
 
 
 @dataclass(frozen=True)
@@ -173,39 +176,39 @@ def names() -> tuple[str, ...]:
 
 
 # ------------------------------------------------------------------ adapters onto today's analysis signatures
-def _results(ds: Any, session_id: str, o: ReviewOptions) -> Any:
+def _results(ds: Dataset, session_id: str, o: ReviewOptions) -> Any:
     return results.build(ds, session_id, basis=o.basis, history_n=o.history_n)
 
 
-def _timeline(ds: Any, session_id: str, o: ReviewOptions) -> Any:
+def _timeline(ds: Dataset, session_id: str, o: ReviewOptions) -> Any:
     return timeline.build(ds, session_id)
 
 
-def _traffic(ds: Any, session_id: str, o: ReviewOptions) -> Any:
+def _traffic(ds: Dataset, session_id: str, o: ReviewOptions) -> Any:
     return traffic.build(ds, session_id)
 
 
-def _funnel(ds: Any, session_id: str, o: ReviewOptions) -> Any:
+def _funnel(ds: Dataset, session_id: str, o: ReviewOptions) -> Any:
     return funnel.build(ds, session_id)
 
 
-def _products(ds: Any, session_id: str, o: ReviewOptions) -> Any:
+def _products(ds: Dataset, session_id: str, o: ReviewOptions) -> Any:
     return products.build(ds, session_id)
 
 
-def _interaction(ds: Any, session_id: str, o: ReviewOptions) -> Any:
+def _interaction(ds: Dataset, session_id: str, o: ReviewOptions) -> Any:
     return interaction.build(ds, session_id)
 
 
-def _audience(ds: Any, session_id: str, o: ReviewOptions) -> Any:
+def _audience(ds: Dataset, session_id: str, o: ReviewOptions) -> Any:
     return audience.build(ds, session_id)
 
 
-def _diagnosis(ds: Any, session_id: str, o: ReviewOptions) -> Any:
+def _diagnosis(ds: Dataset, session_id: str, o: ReviewOptions) -> Any:
     return diagnosis.build(ds, session_id, history_n=o.history_n)
 
 
-def _next_steps(ds: Any, session_id: str, o: ReviewOptions) -> Any:
+def _next_steps(ds: Dataset, session_id: str, o: ReviewOptions) -> Any:
     return next_steps.build(ds, session_id, basis=o.basis, history_n=o.history_n)
 
 
