@@ -113,12 +113,15 @@ class ReviewPage(Page):
     def _warm_up(self) -> None:
         """Work done before the request in a pre-heated kernel, most useful first; stops once the request is in."""
         from .. import comments
+        from ..review import timeline
 
         latest = self.ds.session_info.session_id.iloc[-1]
         steps = [self._import_all,
                  lambda: comments.top_keywords(["直播间"], n=1),  # loads the keyword dictionary
                  self.ds.kpis,  # every KPI of every session: later session_kpis() read no data
-                 lambda: self.ds.preload("minute_stats")]  # any session's minute rows without a query
+                 lambda: self.ds.preload("minute_stats"),  # any session's minute rows without a query
+                 # every session's per-minute registry numbers: the timeline of any session reads no data
+                 lambda: self.ds.kpis(list(timeline.MINUTE_KPIS), by=["session_id", "minute"])]
         # the likely first page: the latest session's sections
         steps += [lambda name=name: self._built_items(name, latest) for name in sections.REVIEW]
         for step in steps:
