@@ -80,6 +80,7 @@ def viewer_plan(ds: Tables, by: tuple[str, ...], where: Mapping[str, tuple], nam
     ev, od, sessions = raw["events"], raw["orders"], raw["sessions"]
     if session_ids is not None:
         ev, od, sessions = (derive.only_sessions(t, session_ids) for t in (ev, od, sessions))
+        ev, od = (_within_span(t, ds.session_info, session_ids) for t in (ev, od))
     groups = None
     if "channel_group" in rows:
         named = ds.channel_groups
@@ -116,6 +117,18 @@ def viewer_plan(ds: Tables, by: tuple[str, ...], where: Mapping[str, tuple], nam
         src = vw.retention_source(pairs_r, pairs_b, seen, late, rdims)
         plan.sources.append(src)
     return plan
+
+
+def _within_span(t: Any, info: pd.DataFrame, session_ids: list[str]) -> Any:
+    """Rows of these sessions' time span too: the data model keeps events and orders inside their session's
+    start–end window (validation refuses others), and the bound lets the engine skip whole row groups of
+    time-ordered files."""
+    mine = info[info.session_id.isin(session_ids)]
+    if mine.empty:
+        return t
+    lo = pd.Timestamp(mine.start_time.min()).tz_convert("UTC")
+    hi = pd.Timestamp(mine.end_time.max()).tz_convert("UTC")
+    return t.filter((t.ts >= ibis.literal(lo)) & (t.ts <= ibis.literal(hi)))
 
 
 def _comments(ds: Tables, plan: Plan, ok: set[str], rdims, rwhere, session_ids) -> None:
