@@ -7,7 +7,7 @@ from collections.abc import Callable, Hashable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-DEFAULT_MAX_ENTRIES = 64
+DEFAULT_MAX_ENTRIES = 1024  # a session's nine sections add ~17 entries; the all-sessions results must outlive many pages
 
 
 def fingerprint(files: Mapping[str, Path]) -> tuple:
