@@ -283,8 +283,7 @@ class Dataset:
         if unknown:
             raise UnknownMetricError(unknown[0])
         byd, wh = grains.check_by(by), grains.check_where(where)
-        dims = grains.select_sessions(self.session_dims, wh)
-        session_ids = None if not any(k in grains.SESSION_DIMS for k in wh) else dims.session_id.tolist()
+        dims, session_ids = self._selected(wh)
         table, plan = compute.base_table(self, byd, wh, wanted, ibis.memtable(dims), session_ids)
         return table, dict(plan.missing)
 
@@ -318,7 +317,7 @@ class Dataset:
             out = formulas.apply(self.con, frame, byd, metrics)
             out.attrs.update(missing=formulas.missing_keys(metrics, missing), people_summed=summed)
             return out
-        wkey = tuple(sorted((k, tuple(map(str, v))) for k, v in wh.items()))
+        wkey = _where_key(wh)
         return _copy(self._cache.get_or_make(("kpis", tuple(keys), byd, wkey), build))
 
     def _base_frame(self, by: tuple[str, ...], where: dict[str, tuple], names: set[str]
@@ -335,7 +334,7 @@ class Dataset:
             full = frozenset(CORE_BASES.union(*(OPTIONAL_GROUPS[g] for g in groups)))
         else:
             full = frozenset(names)
-        wkey = tuple(sorted((k, tuple(map(str, v))) for k, v in where.items()))
+        wkey = _where_key(where)
         for key, value in self._cache.items():
             if not isinstance(key, tuple) or key[0] != "bases" or key[1] != by or not names <= key[3]:
                 continue
@@ -350,8 +349,7 @@ class Dataset:
                 return frame[keep].reset_index(drop=True), missing, summed
 
         def build():
-            dims = grains.select_sessions(self.session_dims, where)
-            session_ids = None if not any(k in grains.SESSION_DIMS for k in where) else dims.session_id.tolist()
+            dims, session_ids = self._selected(where)
             table, plan = compute.base_table(self, by, where, set(full), ibis.memtable(dims), session_ids)
             if table is None:
                 return pd.DataFrame({c: pd.Series(dtype=object) for c in by}), plan.missing, plan.people_summed
@@ -368,6 +366,11 @@ class Dataset:
                 frame = frame.drop(columns=[c for c in frame.columns if c.startswith("_")])
             return frame, plan.missing, plan.people_summed
         return self._cache.get_or_make(("bases", by, wkey, full), build)
+
+    def _selected(self, where: Mapping[str, tuple]) -> tuple[pd.DataFrame, list[str] | None]:
+        """The sessions' grouping attributes passing ``where``, and their ids (None: no session filter)."""
+        dims = grains.select_sessions(self.session_dims, where)
+        return dims, (dims.session_id.tolist() if any(k in grains.SESSION_DIMS for k in where) else None)
 
     def clear_cache(self) -> None:
         """Forget every computed result (they are recomputed on the next request)."""
@@ -404,6 +407,11 @@ class Dataset:
         out = pd.DataFrame(rows)
         out["reason"] = pd.Series([r["reason"] for r in rows], dtype=object)
         return out
+
+
+def _where_key(where: Mapping[str, tuple]) -> tuple:
+    """A hashable, order-free cache key for the filters of a request."""
+    return tuple(sorted((k, tuple(map(str, v))) for k, v in where.items()))
 
 
 def _copy(df: pd.DataFrame) -> pd.DataFrame:

@@ -15,7 +15,7 @@ review's order. The review page, the batch index and the tests of
 ``notebooks/01-session-review.ipynb`` read this registry.
 
 The analyses in :mod:`liveops_nb.review` keep their own keyword signatures for
-now; the thin adapters below (``_results``, ``_timeline``, ...) map the one
+now; the thin adapters below (``_results``, ``_session_only``, ...) map the one
 :class:`ReviewOptions` object onto them, passing exactly the options each
 section declares in :attr:`Section.reads`.
 """
@@ -180,28 +180,11 @@ def _results(ds: Dataset, session_id: str, o: ReviewOptions) -> Any:
     return results.build(ds, session_id, basis=o.basis, history_n=o.history_n)
 
 
-def _timeline(ds: Dataset, session_id: str, o: ReviewOptions) -> Any:
-    return timeline.build(ds, session_id)
-
-
-def _traffic(ds: Dataset, session_id: str, o: ReviewOptions) -> Any:
-    return traffic.build(ds, session_id)
-
-
-def _funnel(ds: Dataset, session_id: str, o: ReviewOptions) -> Any:
-    return funnel.build(ds, session_id)
-
-
-def _products(ds: Dataset, session_id: str, o: ReviewOptions) -> Any:
-    return products.build(ds, session_id)
-
-
-def _interaction(ds: Dataset, session_id: str, o: ReviewOptions) -> Any:
-    return interaction.build(ds, session_id)
-
-
-def _audience(ds: Dataset, session_id: str, o: ReviewOptions) -> Any:
-    return audience.build(ds, session_id)
+def _session_only(build: Callable[[Dataset, str], Any]) -> Callable[[Dataset, str, ReviewOptions], Any]:
+    """Adapter for a section whose build reads no option: ``build(ds, session_id)``."""
+    def adapted(ds: Dataset, session_id: str, o: ReviewOptions) -> Any:
+        return build(ds, session_id)
+    return adapted
 
 
 def _diagnosis(ds: Dataset, session_id: str, o: ReviewOptions) -> Any:
@@ -217,12 +200,12 @@ _HISTORY = frozenset({"history_n"})
 
 REVIEW: tuple[str, ...] = tuple(register(s).name for s in (
     Section("results", results.TITLE, _results, results_view.render, results.key_figures, _BASIS),
-    Section("timeline", timeline.TITLE, _timeline, timeline_view.render, timeline.key_figures),
-    Section("traffic", traffic.TITLE, _traffic, traffic_view.render, traffic.key_figures),
-    Section("funnel", funnel.TITLE, _funnel, funnel_view.render, funnel.key_figures),
-    Section("products", products.TITLE, _products, products_view.render, products.key_figures),
-    Section("interaction", interaction.TITLE, _interaction, interaction_view.render, interaction.key_figures),
-    Section("audience", audience.TITLE, _audience, audience_view.render, audience.key_figures),
+    Section("timeline", timeline.TITLE, _session_only(timeline.build), timeline_view.render, timeline.key_figures),
+    Section("traffic", traffic.TITLE, _session_only(traffic.build), traffic_view.render, traffic.key_figures),
+    Section("funnel", funnel.TITLE, _session_only(funnel.build), funnel_view.render, funnel.key_figures),
+    Section("products", products.TITLE, _session_only(products.build), products_view.render, products.key_figures),
+    Section("interaction", interaction.TITLE, _session_only(interaction.build), interaction_view.render, interaction.key_figures),
+    Section("audience", audience.TITLE, _session_only(audience.build), audience_view.render, audience.key_figures),
     Section("diagnosis", diagnosis.TITLE, _diagnosis, diagnosis_view.render, diagnosis.key_figures, _HISTORY),
     Section("next_steps", next_steps.TITLE, _next_steps, next_steps_view.render, next_steps.key_figures, _BASIS),
 ))
