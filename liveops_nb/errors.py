@@ -67,6 +67,22 @@ class DataValidationError(LiveOpsError):
         super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in self.problems))
 
 
+class DataFileError(DataValidationError):
+    """A data file cannot be read at all (empty, undecodable, malformed CSV): names the file, table and line.
+
+    A :class:`DataValidationError` with one problem, so code and pages that list problems show it too.
+    """
+
+    def __init__(self, path: Path | str, table: str, problem: str, fix: str, *,
+                 line: int | None = None, rows: Sequence[dict[str, Any]] = (), n_rows: int = 0) -> None:
+        self.path = Path(path)
+        self.table = table
+        self.line = line
+        where = f"{self.path.name}" + (f", line {line}" if line is not None else "")
+        super().__init__([DataProblem(table, None, f"{where}: {problem}", fix, list(rows)[:5], n_rows)],
+                         str(self.path))
+
+
 class MissingTableError(LiveOpsError):
     """A table needed for this computation is not in the dataset."""
 
