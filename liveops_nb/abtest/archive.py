@@ -1,12 +1,13 @@
 """Archive of experiment conclusions (实验结论知识库): append-only, one JSON file per record.
 
 Records live in ``<data folder>/archive/``. Each save writes a new file named
-``<UTC timestamp>-<uuid4>.json``: the JSON goes to a private temporary file
-in the same folder (``O_CREAT | O_EXCL``, fsync), which is then hard-linked
-to its final name -- ``os.link`` fails rather than replace an existing file,
-so nothing is ever overwritten -- and the temporary name is removed. Readers
-ignore dot-files, so a half-written record is never read, and two people
-archiving at the same moment both get their own file.
+``<UTC timestamp>-<uuid4>.json`` with :func:`liveops_nb.io.atomic.write_new`: the JSON
+goes to a private temporary dot-file in the same folder (``O_CREAT | O_EXCL``, fsync),
+which is then hard-linked to its final name -- ``os.link`` fails rather than replace an
+existing file, so nothing is ever overwritten -- and the temporary name is removed.
+Readers ignore dot-files, so a half-written record is never read (a writer killed
+mid-write leaves at most a dot-file), and any number of people or processes archiving
+at the same moment each get their own file: there is no shared index, so no lock.
 
 A record built here is language-neutral: figures per metric and treatment, and the verdict as
 findings (codes with parameters, :mod:`liveops_nb.abtest.verdict`). The page adds the verdict
@@ -20,7 +21,6 @@ import dataclasses
 import datetime as dt
 import json
 import math
-import os
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
@@ -31,6 +31,7 @@ import pandas as pd
 from liveops_nb.abtest.analysis import Analysis
 from liveops_nb.abtest.errors import ArchiveError
 from liveops_nb.abtest.verdict import Finding, findings
+from liveops_nb.io.atomic import write_new
 from liveops_nb.schema import DEFAULT_TZ
 
 Decision = Literal["ship", "keep_control", "iterate"]
@@ -126,23 +127,12 @@ def save_record(data_dir: str | Path, record: dict[str, Any]) -> Path:
     Raises ``FileExistsError`` (never overwrites) if the file name is taken.
     """
     folder = archive_path(data_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    final = folder / record_file_name()
-    tmp = folder / f".{final.stem}.{os.getpid()}.tmp"
     try:
         payload = json.dumps(_clean(record), ensure_ascii=False, indent=1).encode("utf-8")
     except (TypeError, ValueError) as err:
         raise ArchiveError(f"the record cannot be written as JSON: {err}") from None
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.link(tmp, final)  # raises FileExistsError instead of replacing
-    finally:
-        tmp.unlink(missing_ok=True)
-    return final
+    folder.mkdir(parents=True, exist_ok=True)
+    return write_new(folder / record_file_name(), payload)  # FileExistsError instead of replacing
 
 
 def archive_verdict(data_dir: str | Path, a: Analysis, *, decision: str, notes: str = "", author: str = "") -> Path:
@@ -155,6 +145,8 @@ def read_records(data_dir: str | Path) -> list[dict[str, Any]]:
     folder = archive_path(data_dir)
     out = []
     for p in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        if p.name.startswith("."):  # a temporary file of a writer (pathlib's glob matches dot-files)
+            continue
         try:
             out.append(json.loads(p.read_text(encoding="utf-8")))
         except (OSError, ValueError):
