@@ -1,88 +1,213 @@
-"""Reading one CSV file (typically a platform export) into typed columns.
+"""Reading one CSV file (typically a platform export) into typed columns — exactly, or refusing.
 
-Every value that cannot be parsed is reported with its rows instead of being dropped.
+* Bytes to text: :mod:`liveops_nb.io.encoding` (UTF-8, UTF-8 with BOM, GBK/GB18030, UTF-16; a guess is
+  a warning naming the file and the encoding; undecodable, empty, truncated or non-CSV files are refused).
+* Structure: the delimiter is the one of ``,`` / tab / ``;`` that splits the header into the most
+  column names of the table (ties: comma). Quoted cells may hold delimiters, line breaks, control
+  characters and text of any length; they are read as they are. An unclosed quote, a stray quote, a
+  record with more or fewer fields than the header and a column named twice are refused with the
+  file and the line numbers (a :class:`~liveops_nb.errors.DataFileError`). Blank lines are skipped.
+  Row numbers in messages (``row``) are the line where the record starts in the file.
+* Numbers: :mod:`liveops_nb.io.numbers` (decimal comma vs thousands separator decided per column,
+  non-finite values and overflow refused). Times: :mod:`liveops_nb.io.times` (offsets converted to
+  the dataset zone, naive times read in it with a warning).
+* Text cells: the missing tokens of :data:`TEXT_MISSING_TOKENS` are missing; everything else is kept
+  (surrounding spaces removed).
+
+Every value that cannot be read is reported with its rows (file, table, column, up to five rows,
+how many in all, and the fix) in ``raw.problems``; nothing is dropped or guessed.
 """
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
+from typing import Any, Literal
 
-import numpy as np
 import pandas as pd
 
-from ..errors import DataProblem
+from ..errors import DataFileError, DataProblem
 from ..schema import Column, Table
-from .numbers import MISSING_TOKENS, parse_number
+from .encoding import load_text
+from .numbers import MISSING_TOKENS, NumberColumn, parse_number_column
 from .tables import RawTables
+from .times import parse_time_column
+
+# Text columns also treat what pandas / Python write for a missing value as missing.
+TEXT_MISSING_TOKENS = MISSING_TOKENS | {"nan", "NaN", "NaT"}
+_FIELD_LIMIT = 2**31 - 1  # cells of any length (the csv module's default limit is 128 KiB)
+_NUMBER_HINT = "plain numbers; ¥1,234 / 15.3% / 1.2万 / 1分5秒 / - are also understood"
+_SAMPLE = 5
 
 
 def read_csv(path: Path, table: Table, raw: RawTables, tz: str) -> pd.DataFrame:
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    df.columns = [c.strip() for c in df.columns]
-    out = pd.DataFrame(index=df.index)
-    for col in df.columns:
-        try:
-            spec = table.column(col)
-        except KeyError:
-            out[col] = df[col]
-            continue
-        out[col] = _coerce(df, col, spec, table, raw, tz)
-    return out
+    """Read one table's CSV file into typed columns; problems go to ``raw.problems`` / ``raw.warnings``.
+
+    Parameters
+    ----------
+    path : Path
+        The file (``.csv`` or ``.csv.gz``).
+    table : Table
+        Its table in the data model (column types, units, key columns for the sample rows).
+    raw : RawTables
+        Collects the problems and warnings.
+    tz : str
+        The dataset's time zone (naive times are read in it).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One column per header name; data-model columns typed (string, Int64, Float64, bool,
+        ``datetime64[us, tz]``), other columns as text. A header-only file gives zero rows.
+
+    Raises
+    ------
+    DataFileError
+        The file cannot be read at all (empty, undecodable, malformed CSV), naming file and line.
+    """
+    decoded = load_text(Path(path), table.name)
+    if not decoded.sure:
+        raw.warnings.append(DataProblem(
+            table.name, None, f"{path.name}: text encoding is not certain; read as {decoded.encoding}",
+            "check that Chinese text (hosts, titles, comments) reads right; save the file as UTF-8 "
+            "(Excel: 'CSV UTF-8') to silence this warning"))
+    header, records, lines = _records(decoded.text, path, table)
+    df = pd.DataFrame({name: [r[j] for r in records] for j, name in enumerate(header)},
+                      index=range(len(records)), dtype=object)
+    reader = _Columns(df, lines, path, table, raw, tz)
+    return pd.DataFrame({col: reader.column(col) for col in header}, index=df.index)
 
 
-def _coerce(df: pd.DataFrame, col: str, spec: Column, table: Table, raw: RawTables, tz: str) -> pd.Series:
-    s = df[col].str.strip()
-    missing = s.isin(MISSING_TOKENS)
-    if spec.dtype == "string":
-        return s.where(~missing, None).astype("string")
-    if spec.dtype == "bool":
-        lowered = s.str.lower()
-        truthy = lowered.isin({"1", "true", "yes", "y", "是", "t"})
-        falsy = lowered.isin({"0", "false", "no", "n", "否", "f"})
-        bad = ~(truthy | falsy | missing)
-        _report_unparseable(df, col, bad, table, raw, "true/false, 是/否 or 1/0")
-        flags = pd.Series(pd.NA, index=df.index, dtype="boolean")
-        flags[truthy] = True
-        flags[falsy] = False
-        return flags
-    if spec.dtype == "timestamp":
-        parsed = pd.to_datetime(s.where(~missing, None), errors="coerce", format="mixed")
-        bad = parsed.isna() & ~missing
-        _report_unparseable(df, col, bad, table, raw, "ISO timestamps such as 2026-09-07 19:30:00+08:00")
-        if getattr(parsed.dt, "tz", None) is None:
-            if (~missing).any():
-                raw.warnings.append(DataProblem(table.name, col, f"timestamps have no time zone; read as {tz}",
-                                                "add +08:00 (or your zone) to silence this warning"))
-            parsed = parsed.dt.tz_localize(tz)
-        else:
-            parsed = parsed.dt.tz_convert(tz)
-        return parsed
-    values: list[float | None] = []
-    bad_mask = np.zeros(len(s), dtype=bool)
-    for i, v in enumerate(s.tolist()):
-        try:
-            values.append(parse_number(v))
-        except ValueError:
-            values.append(None)
-            bad_mask[i] = True
-    _report_unparseable(df, col, pd.Series(bad_mask, index=df.index), table, raw,
-                        "plain numbers; ¥1,234 / 15.3% / 1.2万 / 1分5秒 / - are also understood")
-    num = pd.Series(values, index=df.index, dtype="Float64")
-    if spec.dtype == "int":
-        frac = num.notna() & (num.round() != num)
-        _report_unparseable(df, col, frac, table, raw, "whole numbers (this is a count)")
-        return num.round().astype("Int64")
-    return num
+def _records(text: str, path: Path, table: Table) -> tuple[list[str], list[list[str]], list[int]]:
+    """Header, records and the line where each record starts; refuses malformed structure."""
+    csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
+    first = text.split("\n", 1)[0]
+    delimiter = max((",", "\t", ";"), key=lambda d: sum(c.strip().strip('"') in table.column_names
+                                                        for c in first.split(d)))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for rec in reader:
+            if any(f.strip() for f in rec):
+                rows.append((start, rec))
+            start = reader.line_num + 1
+    except csv.Error as err:
+        if "unexpected end of data" in str(err):
+            raise DataFileError(path, table.name, "a quoted cell is never closed (its quote opens on this line)",
+                                'close the quote, or write a literal quote inside a quoted cell as two quotes ("")',
+                                line=start) from None
+        raise DataFileError(path, table.name, f"is not well-formed CSV ({err})",
+                            'quote cells that contain quotes, and double the quotes inside them ("")',
+                            line=reader.line_num) from None
+    if not rows:
+        raise DataFileError(path, table.name, "file has no header line", f"export {table.name} again")
+    header = [h.strip() or f"unnamed_{j + 1}" for j, h in enumerate(rows[0][1])]
+    seen: dict[str, int] = {}
+    for j, h in enumerate(header):
+        if h in seen:
+            raise DataFileError(path, table.name, f"column '{h}' appears twice in the header "
+                                f"(columns {seen[h] + 1} and {j + 1}); either could be meant",
+                                "keep one of the two columns", line=rows[0][0])
+        seen[h] = j
+    wrong = [(no, len(rec)) for no, rec in rows[1:] if len(rec) != len(header)]
+    if wrong:
+        raise DataFileError(path, table.name, f"{len(wrong)} line(s) do not have the header's {len(header)} fields",
+                            "give every line one value per column (quote values that contain "
+                            f"'{delimiter}'); a line break inside a cell needs quotes too", line=wrong[0][0],
+                            rows=[{"line": no, "fields": k} for no, k in wrong[:_SAMPLE]], n_rows=len(wrong))
+    return header, [rec for _, rec in rows[1:]], [no for no, _ in rows[1:]]
 
 
-def _report_unparseable(df: pd.DataFrame, col: str, bad: pd.Series, table: Table, raw: RawTables,
-                        expected: str) -> None:
-    n = int(bad.sum())
-    if not n:
-        return
-    keys = [k for k in table.key if k in df.columns and k != col]
-    rows = [{"row": int(i) + 2, **{k: df.at[i, k] for k in keys}, col: df.at[i, col]}
-            for i in df.index[bad.to_numpy()][:5]]
-    raw.problems.append(DataProblem(
-        table.name, col, "values cannot be parsed",
-        f"fix these cells (row = line in the CSV file); expected {expected}",
-        rows=rows, n_rows=n))
+class _Columns:
+    """Types the columns of one file and reports what cannot be read."""
+
+    def __init__(self, df: pd.DataFrame, lines: list[int], path: Path, table: Table, raw: RawTables,
+                 tz: str) -> None:
+        self.df, self.lines, self.path, self.table, self.raw, self.tz = df, lines, path, table, raw, tz
+
+    def column(self, col: str) -> pd.Series:
+        if col not in self.table.column_names:
+            return self.df[col].astype("string")
+        spec = self.table.column(col)
+        cells = [c.strip() for c in self.df[col].tolist()]
+        if spec.dtype == "string":
+            s = pd.Series(cells, index=self.df.index, dtype="string")
+            return s.where(~s.isin(TEXT_MISSING_TOKENS), None)
+        if spec.dtype == "bool":
+            return self._bools(col, cells)
+        if spec.dtype == "timestamp":
+            return self._times(col, cells)
+        return self._numbers(col, spec, cells)
+
+    def _bools(self, col: str, cells: list[str]) -> pd.Series:
+        out = pd.Series(pd.NA, index=self.df.index, dtype="boolean")
+        bad = []
+        for i, c in enumerate(cells):
+            low = c.lower()
+            if low in {"1", "true", "yes", "y", "是", "t"}:
+                out.iloc[i] = True
+            elif low in {"0", "false", "no", "n", "否", "f"}:
+                out.iloc[i] = False
+            elif c not in TEXT_MISSING_TOKENS:
+                bad.append(i)
+        self._problem(col, bad, "values cannot be parsed as true/false", "fix these cells; expected "
+                      "true/false, 是/否 or 1/0")
+        return out
+
+    def _times(self, col: str, cells: list[str]) -> pd.Series:
+        parsed = parse_time_column([None if c in TEXT_MISSING_TOKENS else c for c in cells], self.tz)
+        self._problem(col, parsed.unparseable, "values cannot be parsed as times",
+                      "fix these cells; expected ISO timestamps such as 2026-09-07 19:30:00+08:00")
+        self._problem(col, parsed.nonexistent, f"times without an offset do not exist or are ambiguous in {self.tz} "
+                      "(a daylight-saving change)", "add the UTC offset to these cells (e.g. +08:00)")
+        if parsed.naive and not parsed.aware:
+            self._problem(col, [], f"timestamps have no time zone; read as {self.tz}",
+                          "add +08:00 (or your zone) to silence this warning", warning=True)
+        elif parsed.naive:
+            self._problem(col, parsed.naive, f"some timestamps have no time zone and were read as {self.tz}; "
+                          "the others carry an offset and were converted to it",
+                          "add the offset to these cells (e.g. +08:00) to silence this warning", warning=True)
+        return parsed.values.set_axis(self.df.index)
+
+    def _numbers(self, col: str, spec: Column, cells: list[str]) -> pd.Series:
+        dtype: Literal["int", "float"] = "int" if spec.dtype == "int" else "float"
+        parsed = parse_number_column(cells, dtype=dtype, unit=spec.unit)
+        self._number_issues(col, parsed, dtype)
+        return pd.Series(pd.array(parsed.values, dtype="Int64" if dtype == "int" else "Float64"),
+                         index=self.df.index)
+
+    def _number_issues(self, col: str, parsed: NumberColumn, dtype: str) -> None:
+        messages = {
+            "unparseable": ("values cannot be parsed as numbers",
+                            f"fix these cells (row = line in the CSV file); expected {_NUMBER_HINT}"),
+            "non_finite": ("values are not finite numbers (NaN / inf)",
+                           "write the actual number, or leave the cell empty (or '-') if it is not known"),
+            "overflow": (("values overflow: beyond the largest count that can be stored (9,223,372,036,854,775,807)"
+                          if dtype == "int" else "values overflow: too large (or too small) to be a number"),
+                         "correct these cells at the source; the numbers are not plausible"),
+            "not_whole": ("values cannot be parsed as whole numbers; this column is a count",
+                          "fix these cells (row = line in the CSV file); expected whole numbers (this is a count)"),
+            "mixed_separators": ("column mixes a decimal comma (2607,79) with a decimal point or thousands "
+                                 "separators (1,234.5); no reading of it is safe, so the column is refused",
+                                 "write every number of this column the same way, best without thousands "
+                                 "separators and with a decimal point (2607.79, 1234.5)"),
+            "ambiguous_comma": ("'1,234' could be 1234 (thousands separator) or 1.234 (decimal comma) and no "
+                                "cell of the column tells which, so the column is refused",
+                                "write these numbers without thousands separators (1234) or with a decimal "
+                                "point (1.234)"),
+        }
+        for issue in parsed.issues:
+            problem, fix = messages[issue.kind]
+            self._problem(col, issue.rows, problem, fix)
+
+    def _problem(self, col: str, positions: list[int], problem: str, fix: str, *, warning: bool = False) -> None:
+        if not positions and not warning:
+            return
+        keys = [k for k in self.table.key if k in self.df.columns and k != col]
+        rows: list[dict[str, Any]] = [
+            {"row": self.lines[i], **{k: self.df[k].iat[i] for k in keys}, col: self.df[col].iat[i]}
+            for i in positions[:_SAMPLE]]
+        where = f"{self.path.name}: {problem}"
+        target = self.raw.warnings if warning else self.raw.problems
+        target.append(DataProblem(self.table.name, col, where, fix, rows, len(positions)))
