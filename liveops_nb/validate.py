@@ -1,12 +1,14 @@
 """Validation of a dataset against the data model.
 
-Column-level rules (presence, types, non-negative amounts and counts, closed
-vocabularies, missing values) are expressed as pandera schemas over the Ibis
-tables, so they run inside the engine at any size. Cross-table rules
-(timestamps inside their session, duplicate keys, references to unknown
-sessions/products/users, empty tables, refunds larger than the amount) are Ibis
-queries. Every problem names the table, the column, up to five offending rows
-and the fix; nothing is dropped. Reading never writes anything.
+Column-level rules (presence, types, non-negative amounts and counts, finite
+numbers, integers within 64 bits, closed vocabularies, missing values) are
+counted in one aggregate query per table, so they run inside the engine at any
+size; the offending rows are fetched only for a rule that fails. Cross-table
+rules (timestamps inside their session, duplicate keys, references to unknown
+sessions/products/users, end before start, refunds larger than the amount) are
+Ibis queries. An empty table is reported as empty and nothing else. Every
+problem names the table, the column, up to five offending rows and the fix;
+nothing is dropped. Reading never writes anything.
 """
 from __future__ import annotations
 
@@ -22,6 +24,15 @@ from .schema import TABLES, Column, Table
 SAMPLE_ROWS = 5
 # Tables whose key identifies a row. Events may legitimately repeat (two likes in one instant).
 _NON_UNIQUE_KEYS = {"events"}
+INT64_MAX = 2**63 - 1
+# (start, end) columns of the tables whose rows are time spans
+_SPANS = {"sessions": ("start_time", "end_time"), "pitches": ("start", "end"), "incidents": ("start", "end"),
+          "experiments": ("start", "end")}
+
+
+def _is_null_type(dtype) -> bool:
+    """An all-missing column: Ibis ``null``, or DuckDB's NULL type that Ibis shows as unknown."""
+    return bool(dtype.is_null() or (dtype.is_unknown() and "NULL" in str(dtype)))
 
 
 def _type_ok(col: Column, dtype) -> bool:
@@ -30,7 +41,7 @@ def _type_ok(col: Column, dtype) -> bool:
     if col.dtype == "int":
         return dtype.is_integer()
     if col.dtype == "float":
-        return dtype.is_numeric()
+        return dtype.is_numeric() and not dtype.is_boolean()
     if col.dtype == "timestamp":
         return dtype.is_timestamp()
     if col.dtype == "bool":
@@ -39,11 +50,12 @@ def _type_ok(col: Column, dtype) -> bool:
 
 
 def _sample(t, predicate, cols: list[str]) -> tuple[int, list[dict[str, Any]]]:
+    """How many rows of ``t`` match ``predicate`` and up to five of them (one query when none match)."""
     bad = t.filter(predicate)
-    n = int(bad.count().execute())
-    if not n:
-        return 0, []
     rows = bad.select(*[c for c in dict.fromkeys(cols) if c in t.columns]).limit(SAMPLE_ROWS).execute()
+    if not len(rows):
+        return 0, []
+    n = len(rows) if len(rows) < SAMPLE_ROWS else int(bad.count().execute())
     return n, [_plain(r) for r in rows.to_dict("records")]
 
 
@@ -58,107 +70,125 @@ def _plain(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _pandera_schema(table: Table, present: list[str]) -> tuple[Any, dict[tuple[str, int], str]]:
-    """Element-wise rules of one table as a pandera (Ibis backend) schema, and (column, check index) -> rule."""
-    import pandera.ibis as pa
-
-    cols: dict[str, Any] = {}
-    rules: dict[tuple[str, int], str] = {}
+def _rules(table: Table, t, present: list[str]) -> list[tuple[str, str, Any]]:
+    """Element-wise rules of one table: (column, rule, predicate selecting the rows that break it)."""
+    rules: list[tuple[str, str, Any]] = []
     for c in table.columns:
         if c.name not in present:
             continue
-        checks: list[Any] = []
-        if c.nonnegative:
-            rules[(c.name, len(checks))] = "nonnegative"
-            checks.append(pa.Check.ge(0))
+        x = t[c.name]
+        dtype = x.type()
+        if dtype.is_unsigned_integer() and dtype.nbytes == 8:
+            rules.append((c.name, "overflow", x > INT64_MAX))
+        if dtype.is_floating():
+            rules.append((c.name, "nonfinite", x.isinf() | x.isnan()))
+        if c.nonnegative and not dtype.is_unsigned_integer():
+            rules.append((c.name, "nonnegative", x < 0))
         if c.allowed:
-            rules[(c.name, len(checks))] = "allowed"
-            checks.append(pa.Check.isin(list(c.allowed)))
-        cols[c.name] = pa.Column(checks=checks, nullable=True, required=True)
-    return pa.DataFrameSchema(cols, name=table.name), rules
+            rules.append((c.name, "allowed", x.notnull() & ~x.isin(list(c.allowed))))
+        if not c.nullable:
+            rules.append((c.name, "missing", x.isnull()))
+    if table.name == "orders" and {"amount", "refund_amount"} <= set(present):
+        rules.append(("refund_amount", "refund", t.refund_amount > t.amount))
+    span = _SPANS.get(table.name)
+    if span and set(span) <= set(present):
+        rules.append((span[1], "order", t[span[1]] < t[span[0]]))
+    return rules
+
+
+def _rule_problem(table: Table, t, column: str, rule: str, n: int, rows: list[dict[str, Any]]) -> DataProblem:
+    spec = table.column(column)
+    if rule == "overflow":
+        return DataProblem(table.name, column, "has values too large for a 64-bit integer (overflow)",
+                           f"{spec.en} must be below 9,223,372,036,854,775,808; correct these values at the source "
+                           "(often a wrong unit or a corrupted export)", rows, n)
+    if rule == "nonfinite":
+        return DataProblem(table.name, column, "has infinite or NaN (not-a-number) values",
+                           f"{spec.en} must be a finite number; store a missing value as empty (null), "
+                           "correct the others at the source", rows, n)
+    if rule == "refund":
+        return DataProblem(table.name, column, "refund is larger than the amount paid",
+                           "correct the refund or the amount", rows, n)
+    if rule == "order":
+        start, end = _SPANS[table.name]
+        return DataProblem(table.name, end, f"{end} is before {start}", "swap or correct the times", rows, n)
+    if rule == "nonnegative":
+        return DataProblem(table.name, column, "has negative values",
+                           f"{spec.en} cannot be negative; correct or remove these rows at the source", rows, n)
+    if rule == "allowed":
+        return DataProblem(table.name, column, "has values outside the allowed list",
+                           "use one of: " + ", ".join(spec.allowed), rows, n)
+    return DataProblem(table.name, column, "has missing values", "fill them in; this column cannot be empty", rows, n)
 
 
 def check_columns(name: str, t) -> tuple[list[DataProblem], list[DataProblem]]:
-    """Presence, types, values and missing values of one table."""
+    """Presence, types, values and missing values of one table; an empty table is reported as empty only.
+
+    Parameters
+    ----------
+    name : table name in :data:`liveops_nb.schema.TABLES`.
+    t : the Ibis table as read.
+
+    Returns
+    -------
+    tuple
+        Problems (errors) and warnings.
+    """
     table = TABLES[name]
     problems: list[DataProblem] = []
     warnings: list[DataProblem] = []
     present = list(t.columns)
     key_cols = list(table.key)
-    missing = [c.name for c in table.columns if c.required and c.name not in present]
-    for cname in missing:
+    for cname in [c.name for c in table.columns if c.required and c.name not in present]:
         spec = table.column(cname)
         problems.append(DataProblem(name, cname, "required column is missing",
                                     f"add a '{cname}' column ({spec.zh} / {spec.en}); see docs/data-model.md"))
-    unknown = [c for c in present if c not in table.column_names]
-    for cname in unknown:
+    for cname in [c for c in present if c not in table.column_names]:
         warnings.append(DataProblem(name, cname, "column is not in the data model and is ignored",
                                     "rename it if it is a known column under another name (see docs/data-model.md)"))
-    typed_ok = []
+    typed_ok: list[str] = []
+    all_missing: list[str] = []
+    mistyped: list[Column] = []
     for c in table.columns:
         if c.name not in present:
             continue
         dtype = t[c.name].type()
-        if dtype.is_null():
-            typed_ok.append(c.name)  # an all-missing column
-            continue
-        if not _type_ok(c, dtype):
-            n, rows = _sample(t, t[c.name].notnull(), key_cols + [c.name])
-            problems.append(DataProblem(name, c.name, f"has type {dtype} but the data model expects {c.dtype}",
-                                        f"store {c.name} as {c.dtype} ({c.unit or 'no unit'})", rows, n))
-        else:
+        if _is_null_type(dtype):
+            all_missing.append(c.name)
+        elif _type_ok(c, dtype):
             typed_ok.append(c.name)
-    # element rules via pandera
-    import pandera.errors as pe
-
-    schema, rules = _pandera_schema(table, typed_ok)
-    try:
-        schema.validate(t, lazy=True)
-    except pe.SchemaErrors as err:
-        failed: set[tuple[str, str]] = set()
-        for e in err.schema_errors:
-            col, idx = getattr(e.schema, "name", None), getattr(e, "check_index", None)
-            if isinstance(col, str) and idx is not None and (col, idx) in rules:
-                failed.add((col, rules[(col, idx)]))
-        for col_name, check in sorted(failed):
-            spec = table.column(col_name)
-            if check == "nonnegative":
-                n, rows = _sample(t, t[col_name] < 0, key_cols + [col_name])
-                problems.append(DataProblem(name, col_name, "has negative values",
-                                            f"{spec.en} cannot be negative; correct or remove these rows at the source",
-                                            rows, n))
-            else:
-                outside = t[col_name].notnull() & ~t[col_name].isin(list(spec.allowed))
-                n, rows = _sample(t, outside, key_cols + [col_name])
-                problems.append(DataProblem(name, col_name, "has values outside the allowed list",
-                                            "use one of: " + ", ".join(spec.allowed), rows, n))
-    for c in table.columns:
-        if c.name in typed_ok and not c.nullable:
-            n, rows = _sample(t, t[c.name].isnull(), key_cols + [c.name])
-            if n:
-                problems.append(DataProblem(name, c.name, "has missing values",
-                                            "fill them in; this column cannot be empty", rows, n))
+        else:
+            mistyped.append(c)
+    rules = _rules(table, t, typed_ok)
+    counts = t.aggregate(n_rows=t.count(),
+                         **{f"r{i}": pred.ifelse(1, 0).sum() for i, (_, _, pred) in enumerate(rules)}).execute()
+    if int(counts.iloc[0]["n_rows"]) == 0:
+        return [DataProblem(name, None, "table is empty (it has no rows)",
+                            f"remove {name} from the folder or export it again with its rows")], []
+    for cname in all_missing:
+        if not table.column(cname).nullable:
+            n, rows = _sample(t, ibis.literal(True), key_cols + [cname])
+            problems.append(DataProblem(name, cname, "has missing values (the column is empty)",
+                                        "fill them in; this column cannot be empty", rows, n))
+    for c in mistyped:
+        dtype = t[c.name].type()
+        n, rows = _sample(t, t[c.name].notnull(), key_cols + [c.name])
+        problems.append(DataProblem(name, c.name, f"has type {dtype} but the data model expects {c.dtype}",
+                                    f"store {c.name} as {c.dtype} ({c.unit or 'no unit'})", rows, n))
+    for i, (col, rule, pred) in enumerate(rules):
+        if int(counts.iloc[0][f"r{i}"] or 0):
+            extra = {"refund": ["amount"], "order": list(_SPANS.get(name, ()))}.get(rule, [])
+            n, rows = _sample(t, pred, key_cols + extra + [col])
+            problems.append(_rule_problem(table, t, col, rule, n, rows))
     return problems, warnings
 
 
 def check_rows(name: str, t, tables: dict[str, Any]) -> list[DataProblem]:
     """Row and cross-table rules for a table whose columns are sound; ``tables`` holds only sound tables."""
     table = TABLES[name]
-    if int(t.count().execute()) == 0:
-        return [DataProblem(name, None, "table is empty", f"remove {name} from the folder or fill it")]
     problems = _duplicate_keys(table, t)
     problems += _references(table, t, tables)
     problems += _session_window(table, t, tables)
-    if name == "orders":
-        n, rows = _sample(t, t.refund_amount > t.amount, ["order_id", "amount", "refund_amount"])
-        if n:
-            problems.append(DataProblem(name, "refund_amount", "refund is larger than the amount paid",
-                                        "correct the refund or the amount", rows, n))
-    if name in ("sessions", "pitches", "incidents"):
-        start, end = ("start_time", "end_time") if name == "sessions" else ("start", "end")
-        n, rows = _sample(t, t[end] < t[start], list(table.key) + [start, end])
-        if n:
-            problems.append(DataProblem(name, end, f"{end} is before {start}", "swap or correct the times", rows, n))
     return problems
 
 
@@ -167,27 +197,32 @@ def _duplicate_keys(table: Table, t) -> list[DataProblem]:
         return []
     key = list(table.key)
     dup = t.group_by(key).agg(n_copies=ibis._.count()).filter(ibis._.n_copies > 1)
-    n = int(dup.count().execute())
+    n, rows = _sample(dup, ibis.literal(True), key + ["n_copies"])
     if not n:
         return []
-    rows = [_plain(r) for r in dup.limit(SAMPLE_ROWS).execute().to_dict("records")]
     return [DataProblem(table.name, ", ".join(key), "key is not unique",
                         "keep one row per key (remove the duplicates at the source)", rows, n)]
 
 
 def _references(table: Table, t, tables: dict[str, Any]) -> list[DataProblem]:
-    problems = []
+    """Rows whose reference column names a row that does not exist (one query when every reference holds)."""
+    orphans: dict[str, Any] = {}
     for col, target in table.refs.items():
         ref_table, ref_col = target.split(".")
         if col not in t.columns or ref_table not in tables or ref_col not in tables[ref_table].columns:
             continue
-        ref = tables[ref_table].select(ref_col).distinct()
-        cand = t.filter(t[col].notnull())
-        orphans = cand.anti_join(ref, cand[col] == ref[ref_col])
-        n, rows = _sample(orphans, ibis.literal(True), list(table.key) + [col])
-        if n:
-            problems.append(DataProblem(table.name, col, f"refers to {ref_table} that do not exist",
-                                        f"add them to {ref_table} or remove these rows", rows, n))
+        orphans[col] = t[col].notnull() & ~t[col].isin(tables[ref_table][ref_col])
+    if not orphans:
+        return []
+    counts = t.aggregate(**{f"r{i}": pred.ifelse(1, 0).sum() for i, pred in enumerate(orphans.values())}).execute()
+    problems = []
+    for i, (col, pred) in enumerate(orphans.items()):
+        if not int(counts.iloc[0][f"r{i}"] or 0):
+            continue
+        ref_table = table.refs[col].split(".")[0]
+        n, rows = _sample(t, pred, list(table.key) + [col])
+        problems.append(DataProblem(table.name, col, f"refers to {ref_table} that do not exist",
+                                    f"add them to {ref_table} or remove these rows", rows, n))
     return problems
 
 
@@ -196,18 +231,19 @@ def _session_window(table: Table, t, tables: dict[str, Any]) -> list[DataProblem
         return []
     s = tables["sessions"].select("session_id", s_start="start_time", s_end="end_time")
     j = t.inner_join(s, "session_id")
+    lo = j.s_start.truncate("m") if table.name == "minute_stats" else j.s_start
+    # minute rows are floored to the minute, so the first minute may start before the session
+    outside = {col: j[col].notnull() & ((j[col] < lo) | (j[col] > j.s_end)) for col in table.in_session_window}
+    counts = j.aggregate(**{f"r{i}": pred.ifelse(1, 0).sum() for i, pred in enumerate(outside.values())}).execute()
     problems = []
-    for col in table.in_session_window:
-        ts = j[col]
-        # minute rows are floored to the minute, so the first minute may start before the session
-        lo = j.s_start.truncate("m") if table.name == "minute_stats" else j.s_start
-        n, rows = _sample(j, ts.notnull() & ((ts < lo) | (ts > j.s_end)),
-                          list(table.key) + [col, "s_start", "s_end"])
-        if n:
-            problems.append(DataProblem(table.name, col, "timestamps fall outside their session (start_time–end_time)",
-                                        "check the time zone of the export (Asia/Shanghai is assumed for naive times) "
-                                        "or the session times",
-                                        rows, n))
+    for i, (col, pred) in enumerate(outside.items()):
+        if not int(counts.iloc[0][f"r{i}"] or 0):
+            continue
+        n, rows = _sample(j, pred, list(table.key) + [col, "s_start", "s_end"])
+        problems.append(DataProblem(table.name, col, "timestamps fall outside their session (start_time–end_time)",
+                                    "check the time zone of the export (Asia/Shanghai is assumed for naive times) "
+                                    "or the session times",
+                                    rows, n))
     return problems
 
 
@@ -217,7 +253,18 @@ def validate_tables(tables: dict[str, Any],
 
     Column rules run on every table; row and cross-table rules only on tables
     whose columns are sound (and only against sound tables), so one broken
-    column gives one clear error instead of a cascade.
+    column gives one clear error instead of a cascade. A table whose data the
+    engine cannot decode (a corrupt file) is reported as unreadable.
+
+    Parameters
+    ----------
+    tables : table name -> Ibis table, as read.
+    progress : called with each table name before it is checked.
+
+    Returns
+    -------
+    tuple
+        Problems (errors) and warnings, each a :class:`~liveops_nb.errors.DataProblem`.
     """
     problems: list[DataProblem] = []
     warnings: list[DataProblem] = []
@@ -231,11 +278,32 @@ def validate_tables(tables: dict[str, Any],
             continue
         if progress:
             progress(name)
-        p, w = check_columns(name, tables[name])
+        try:
+            p, w = check_columns(name, tables[name])
+        except _backend_errors() as err:
+            problems.append(_unreadable(name, err))
+            continue
         problems += p
         warnings += w
         if not p:
             sound[name] = tables[name]
     for name, t in sound.items():
-        problems += check_rows(name, t, sound)
+        try:
+            problems += check_rows(name, t, sound)
+        except _backend_errors() as err:
+            problems.append(_unreadable(name, err))
     return problems, warnings
+
+
+def _backend_errors() -> tuple[type[BaseException], ...]:
+    """Errors an engine raises when the bytes of a table cannot be decoded (a corrupt file)."""
+    import duckdb
+    import pyarrow as pa
+
+    return (duckdb.Error, pa.ArrowException, OSError)
+
+
+def _unreadable(name: str, err: BaseException) -> DataProblem:
+    detail = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    return DataProblem(name, None, f"the file cannot be read (corrupt or truncated): {detail}",
+                       f"export {name} again or restore the file from a backup")

@@ -50,7 +50,8 @@ def generate(out: str | Path, *, seed: int = 7, scale: float = 1.0, weeks: int =
     -------
     Path
         The output folder, holding ``<table>.parquet`` for every table in
-        :data:`liveops_nb.schema.TABLES` and ``planted.json``.
+        :data:`liveops_nb.schema.TABLES` that has rows and ``planted.json`` (a short
+        run writes no ``assignments``: no experiment has started).
 
     Raises
     ------
@@ -80,8 +81,8 @@ def build(seed: int, scale: float, weeks: int, progress: bool = False) -> tuple[
     Returns
     -------
     tuple
-        Table name → Arrow table (in :data:`liveops_nb.schema.TABLES` order) and the
-        ``planted.json`` content.
+        Table name → Arrow table (in :data:`liveops_nb.schema.TABLES` order; tables
+        without rows are left out) and the ``planted.json`` content.
     """
     ctx, exp_info = setup(seed, scale, weeks)
     ses = ctx.sessions
@@ -118,6 +119,8 @@ def build(seed: int, scale: float, weeks: int, progress: bool = False) -> tuple[
     tables.update(viewer)
     exp_tables, exp_planted = experiment_tables(ctx, exp_info, ev, seen, seen_ids)
     tables.update(exp_tables)
-    tables = {name: tables[name] for name in TABLES}  # schema order
+    # schema order; a table without rows is left out (an empty table is not valid data: a short run has
+    # no experiment running, so no assignments)
+    tables = {name: tables[name] for name in TABLES if tables[name].num_rows}
     planted = planted_json(ctx, agg, exp_planted, dormant_ids, n_cohort, seen, seen_ids)
     return tables, planted

@@ -48,8 +48,8 @@ def session_tables(ctx: Context, agg: dict[str, pd.DataFrame], pt: pd.DataFrame)
     }
     for c in TABLES["sessions"].columns:
         if c.name in st.columns and c.name not in sess_cols:
-            arr = st[c.name].to_numpy()
-            sess_cols[c.name] = pa.array(arr, pa.int64() if c.dtype == "int" else pa.float64())
+            arr = st[c.name].to_numpy()  # NaN (a session without viewers has no average) is written as null
+            sess_cols[c.name] = pa.array(arr, pa.int64() if c.dtype == "int" else pa.float64(), from_pandas=True)
     tables["sessions"] = make_table("sessions", sess_cols)
 
     mi = agg["minute"]
