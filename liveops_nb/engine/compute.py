@@ -203,7 +203,7 @@ def base_table(ds: Tables, by: tuple[str, ...], where: Mapping[str, tuple], name
     parts = [rollup(s, by, session_dims_mem) for s in plan.sources]
     if not parts and any(d in ROW_DIMS for d in by):
         return None, plan  # no input has rows at this grain
-    keys = group_keys(by, session_dims_mem, parts)
+    keys = group_keys(by, session_dims_mem)
     t = join_groups(keys, parts, by)
     fill: dict[str, Any] = {}
     for s in plan.sources:

@@ -67,29 +67,47 @@ def rollup(src: Source, by: tuple[str, ...], session_dims) -> Any:
         t = t.mutate(**{ALL: ibis.literal(1)})
         keys = [ALL]
     people = [c for c, k in src.kinds.items() if k == "people"]
+    own = {c for c in src.table.columns if c not in src.kinds}  # session_id, user_id, row dimensions
+    if src.per_user and set(keys) == own:
+        # already one row per group: grouping again would only cost a hash aggregate
+        return t.select(*keys, **{c: (ibis.ifelse(t.user_id.notnull(), t[c], ibis.null(t[c].type()))
+                                      if c in people else t[c]) for c in src.kinds})
     if src.per_user and people and "session_id" not in keys:
         # one row per person in the group first, so a person seen in two sessions counts once
         t = t.group_by(list(dict.fromkeys([*keys, "user_id"]))).agg(**_agg(t, src.kinds, people_as="max"))
     return t.group_by(keys).agg(**_agg(t, src.kinds, people_as="sum"))
 
 
-def group_keys(by: tuple[str, ...], session_dims, parts: list) -> Any:
-    """The groups of a request: every session group, or (with row dimensions) every group any source has."""
+def group_keys(by: tuple[str, ...], session_dims) -> Any:
+    """The groups every request has: one total row, or every session group.
+
+    None with row dimensions: then the groups are those the sources have (:func:`join_groups`).
+    """
     if not by:
         return ibis.memtable({ALL: [1]})
     if not any(d in ROW_DIMS for d in by):
         return session_dims.select(*by).distinct()
-    tables = [p.select(*by) for p in parts]
-    return ibis.union(*tables, distinct=True) if len(tables) > 1 else tables[0].distinct()
+    return None
 
 
 def join_groups(keys, parts: list, on: tuple[str, ...]) -> Any:
-    """Left-join every part onto the group keys in one multi-way join (one flat query)."""
+    """Every part side by side on the group keys, in one flat query.
+
+    Each part has one row per group, so the parts are stacked (``UNION ALL``, each part's columns
+    null in the other parts' rows) and grouped once by the keys; a group a part lacks gets null,
+    as a left join would give. One hash aggregate instead of a distinct union of the keys and a
+    join per part (A/B sums per viewer group millions of viewer × session rows).
+    """
     on = on or (ALL,)
-    j = keys
-    for p in parts:
-        j = j.left_join(p, list(on))
-    cols = [keys[c] for c in on]
-    for p in parts:
-        cols += [p[c] for c in p.columns if c not in on]
-    return j.select(*cols)
+    if not parts:
+        return keys.select(*on)
+    schemas = [p.schema() for p in parts]
+    cols = [c for sch in schemas for c in sch.names if c not in on]
+    types = {c: sch[c] for sch in schemas for c in sch.names if c not in on}
+    key_types = keys.schema() if keys is not None else schemas[0]
+    rows = [] if keys is None else [keys.select(*on, **{c: ibis.null(types[c]) for c in cols})]
+    for p, sch in zip(parts, schemas, strict=True):
+        rows.append(p.select(*[p[c].cast(key_types[c]).name(c) for c in on],
+                             **{c: (p[c] if c in sch.names else ibis.null(types[c])) for c in cols}))
+    stacked = ibis.union(*rows, distinct=False)
+    return stacked.group_by(list(on)).agg(**{c: stacked[c].max() for c in cols})
