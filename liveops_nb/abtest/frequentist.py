@@ -1,10 +1,10 @@
 """Frequentist comparison of treatment against control: fixed-horizon tests and :func:`compare`.
 
-Fixed-horizon tests of ``"mean"`` and ``"ratio"`` metrics use the Welch statistic
-``effect / se`` with Welch-Satterthwaite degrees of freedom and Student-t quantiles (relative
-effects use the same df); ``"proportion"`` uses the unpooled Wald z-test (normal quantiles,
-``df=None``). The two-sided test and the one-sided ones (``"greater"``: treatment higher,
-``"less"``) differ only in the p-value and the interval. :func:`compare` also runs the
+Fixed-horizon tests of every metric (``"mean"``, ``"proportion"``, ``"ratio"``) use the Welch
+statistic ``effect / se`` with Welch-Satterthwaite degrees of freedom and Student-t quantiles
+(relative effects use the same df; a proportion's per-unit variance is ``p (1 - p)``), as
+GrowthBook's gbstats ``TwoSidedTTest`` does. The two-sided test and the one-sided ones
+(``"greater"``: treatment higher, ``"less"``) differ only in the p-value and the interval. :func:`compare` also runs the
 sequential tests of :mod:`liveops_nb.abtest.sequential`.
 """
 from __future__ import annotations
@@ -46,7 +46,7 @@ class TestResult:
     control_value_unadjusted : float
         Control estimate without CUPED (the relative-effect denominator).
     df : float or None
-        Welch-Satterthwaite df; ``None`` for normal-based tests.
+        Welch-Satterthwaite df; ``None`` for the (normal-asymptotic) sequential tests.
     method : str
         The test in one technical line.
     theta : float or None
@@ -82,16 +82,16 @@ class TestResult:
 
 
 class FixedHorizonTest(EffectTest):
-    """Welch t-test (mean, ratio) or unpooled Wald z-test (proportion) on the effect moments."""
+    """Welch t-test on the effect moments (every metric kind; Welch-Satterthwaite df)."""
 
     def __init__(self, moments: EffectMoments, alpha: float, metric: Metric) -> None:
         super().__init__(moments, alpha)
         self.metric = metric
-        self._df = None if metric == "proportion" else moments.df
-        self.dist: Any = _st.norm if self._df is None else _st.t(self._df)
+        self._df = moments.df
+        self.dist: Any = _st.t(self._df)
 
     @property
-    def df(self) -> float | None:
+    def df(self) -> float:
         return self._df
 
     def halfwidth(self, level: float) -> float:
@@ -99,7 +99,7 @@ class FixedHorizonTest(EffectTest):
         return float(self.dist.ppf(level)) * self.moments.se
 
     def describe(self) -> str:
-        return "Wald z-test (unpooled)" if self._df is None else f"Welch t-test (df={self._df:.4g})"
+        return f"Welch t-test (df={self._df:.4g})"
 
 
 class TwoSidedTest(FixedHorizonTest):

@@ -2,9 +2,11 @@
 
 ``effect = treatment - control``; the relative effect is ``(treatment - control) / |control|``
 with the *unadjusted* control value below (CUPED included). Its delta-method variance
-(``theta = 0`` without CUPED)::
+(``theta = 0`` without CUPED) is GrowthBook gbstats' ``frequentist_variance_relative_cuped``
+(``gbstats/models/tests.py``), which keeps the covariance between the adjusted difference and
+the unadjusted control mean ``c_bar``::
 
-    r   = (t_adj - c_adj) / |c_bar|,   k = 1 + r * sign(c_bar)
+    r   = (t_adj - c_adj) / |c_bar|,   k = t_bar / c_bar   (unadjusted means)
     se2 = v_t_adj / (n_t c_bar^2)
         + (k^2 s_Yc^2 - 2 k theta s_XYc + theta^2 s_Xc^2) / (n_c c_bar^2)
 
@@ -104,6 +106,7 @@ def effect_moments(control: Statistic, treatment: Statistic, relative: bool) -> 
     """Effect, standard error and Welch df of ``treatment`` against ``control`` (module docstring)."""
     c, t = control.mean, treatment.mean
     c_unadj = control.unadjusted_mean if isinstance(control, RegressionAdjustedStatistic) else c
+    t_unadj = treatment.unadjusted_mean if isinstance(treatment, RegressionAdjustedStatistic) else t
     theta = control.theta if isinstance(control, RegressionAdjustedStatistic) else None
     vc_adj, vt = control.variance, treatment.variance
     a_c, a_t = vc_adj / control.n, vt / treatment.n
@@ -122,7 +125,7 @@ def effect_moments(control: Statistic, treatment: Statistic, relative: bool) -> 
     else:
         vc, th, cov_c, var_xc = vc_adj, 0.0, 0.0, 0.0
     r = (t - c) / abs(c_unadj)
-    k = 1 + r * math.copysign(1.0, c_unadj)
+    k = t_unadj / c_unadj  # gbstats; equals 1 + r sign(c) without CUPED
     var_c_term = (k * k * vc - 2 * k * th * cov_c + th * th * var_xc) / (control.n * c_unadj**2)
     se2 = vt / (treatment.n * c_unadj**2) + max(0.0, var_c_term)
     return EffectMoments(effect=r, se=math.sqrt(se2), **head)  # type: ignore[arg-type]

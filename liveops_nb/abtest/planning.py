@@ -1,7 +1,7 @@
 """Power, minimum detectable effect and sample size for planned two-arm tests.
 
 All three functions use the normal approximation to the test that
-:func:`liveops_nb.abtest.frequentist.compare` runs (Welch/Wald statistic
+:func:`liveops_nb.abtest.frequentist.compare` runs (Welch statistic
 ``effect / se``), with the standard error *under the alternative*:
 
 * ``metric="mean"``: common per-unit sd ``sigma`` in both arms,
@@ -9,7 +9,7 @@ All three functions use the normal approximation to the test that
   ``baseline_mean`` and ``sqrt(ArmStats.ratio_variance)`` (the per-unit
   delta-method sd) as ``baseline_sd``.
 * ``metric="proportion"``: ``p_c = baseline_mean``, ``p_t = p_c + delta``,
-  ``se = sqrt(p_c (1-p_c)/n_c + p_t (1-p_t)/n_t)`` (unpooled, like the Wald test).
+  ``se = sqrt(p_c (1-p_c)/n_c + p_t (1-p_t)/n_t)`` (unpooled, like the test).
 
 With ``delta`` the absolute effect (``effect * |baseline_mean|`` when
 ``relative``) and ``z_q`` the standard normal quantile::

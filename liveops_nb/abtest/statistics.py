@@ -11,6 +11,8 @@ statistic per kind of metric, each knowing its mean and per-unit variance:
 * :class:`RegressionAdjustedStatistic` -- CUPED on a mean or proportion: ``theta = Sxy / Sxx``
   from both arms pooled (:func:`regression_adjusted`), adjusted value
   ``Y_bar - theta (X_bar - X_bar_pooled)``, per-unit variance ``s_Y^2 + theta^2 s_X^2 - 2 theta s_XY``.
+  As in gbstats, a proportion metric with a 0/1 covariate reads the covariate as a proportion too,
+  and their covariance then uses the ``n`` divisor like ``p (1 - p)``.
 
 The tests on these statistics: :mod:`~liveops_nb.abtest.frequentist`,
 :mod:`~liveops_nb.abtest.sequential`, :mod:`~liveops_nb.abtest.bayesian`. Derivations:
@@ -248,7 +250,7 @@ class RegressionAdjustedStatistic:
 
     n: int
     post: ProportionStatistic | SampleMeanStatistic
-    pre: SampleMeanStatistic
+    pre: ProportionStatistic | SampleMeanStatistic
     post_pre_sum_product: float
     theta: float
     pooled_pre_mean: float
@@ -264,12 +266,16 @@ class RegressionAdjustedStatistic:
 
     @property
     def covariance(self) -> float:
-        """Sample covariance of ``y`` and ``x``."""
+        """Covariance of ``y`` and ``x``: ``n`` divisor when both are proportions (gbstats), else ``n - 1``."""
+        if isinstance(self.post, ProportionStatistic) and isinstance(self.pre, ProportionStatistic):
+            return self.post_pre_sum_product / self.n - self.post.sum * self.pre.sum / self.n**2
         return sample_covariance(self.n, self.post.sum, self.pre.sum, self.post_pre_sum_product)
 
     @property
     def pre_variance(self) -> float:
-        """Sample variance of ``x``."""
+        """Variance of ``x`` (``p (1 - p)`` for a 0/1 covariate of a proportion, else the sample variance)."""
+        if isinstance(self.pre, ProportionStatistic):
+            return self.pre.variance
         return sample_covariance(self.n, self.pre.sum, self.pre.sum, self.pre.sum_squares)
 
     @property
@@ -346,7 +352,16 @@ def regression_adjusted(control: ArmStats, treatment: ArmStats, metric: Metric
     sxy = xs[0][2] + xs[1][2]  # type: ignore[operator]
     cxx = sxx - sx * sx / n
     theta = (sxy - sx * sy / n) / cxx if cxx > 1e-12 * max(1.0, abs(sxx)) else 0.0
-    out = [RegressionAdjustedStatistic(a.n, post, SampleMeanStatistic(a.n, x[0], x[1]), x[2],  # type: ignore[arg-type]
-                                       theta, sx / n)
+    binary = metric == "proportion" and all(_is_binary(a.n, x[0], x[1]) for a, x in zip(arms, xs, strict=True))
+    out = [RegressionAdjustedStatistic(a.n, post, (ProportionStatistic(a.n, x[0]) if binary  # type: ignore[arg-type]
+                                                   else SampleMeanStatistic(a.n, x[0], x[1])),  # type: ignore[arg-type]
+                                       x[2], theta, sx / n)  # type: ignore[arg-type]
            for a, post, x in zip(arms, posts, xs, strict=True)]
     return out[0], out[1]
+
+
+def _is_binary(n: int, total: float | None, squares: float | None) -> bool:
+    """Sums that can come from 0/1 values: ``0 <= sum <= n`` and ``sum_squares == sum``."""
+    if total is None or squares is None:
+        return False
+    return 0 <= total <= n and abs(squares - total) <= 1e-9 * max(1.0, total)

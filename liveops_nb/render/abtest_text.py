@@ -90,7 +90,7 @@ register({
                                "Sequential test: intervals are always-valid confidence sequences (safe to peek)."),
     "abtest_type_ratio": ("比率指标，delta 方法", "ratio metric, delta method"),
     "abtest_type_mean": ("均值指标，Welch t 检验", "mean metric, Welch t-test"),
-    "abtest_type_proportion": ("比例指标，Wald z 检验", "proportion metric, Wald z-test"),
+    "abtest_type_proportion": ("比例指标，Welch t 检验", "proportion metric, Welch t-test"),
     "abtest_plan_text": ("以实验直播间开始前 {start}～{end} 的历史为基线（{n} 个{unit}，{metric} {mean}{sd}），"
                          "要以 {power} 把握度（α={alpha}）检测出 {effect} 的变化，每组需要 {need} 个{unit}。",
                          "With the experiment rooms' history from {start} to {end} as the baseline ({n} {unit}s, "

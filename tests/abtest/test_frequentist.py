@@ -1,7 +1,7 @@
-"""Tests for liveops_nb.abtest.frequentist (Welch t, Wald z, one-sided tests, compare's errors).
+"""Tests for liveops_nb.abtest.frequentist (Welch t for every metric, one-sided tests, compare's errors).
 
 References: R ``t.test`` on the ``sleep`` data; the rest is worked out by hand or cross-checked
-with scipy and statsmodels.
+with scipy and statsmodels; gbstats' published values are in ``test_reference_gbstats.py``.
 """
 from __future__ import annotations
 
@@ -58,37 +58,42 @@ def test_welch_matches_scipy_and_statsmodels(alternative):
         assert (r.ci_low, r.ci_high) == (pytest.approx(sm_lo, rel=1e-9), pytest.approx(sm_hi, rel=1e-9))
 
 
-def test_proportion_hand_worked_and_statsmodels_wald():
-    # control 200/1000, treatment 250/1000; unpooled Wald z-test:
-    #   p_c = 0.2, p_t = 0.25, diff = 0.05
-    #   se^2 = 0.2*0.8/1000 + 0.25*0.75/1000 = 0.00016 + 0.0001875 = 0.0003475
-    #   z = 0.05 / sqrt(0.0003475) = 2.68221; CI = 0.05 -/+ 1.959964 * 0.0186413
+# control 200/1000, treatment 250/1000: Welch-Satterthwaite df from the per-unit variances p (1 - p)
+#   a_c = 0.2*0.8/1000 = 0.00016, a_t = 0.25*0.75/1000 = 0.0001875, a_c + a_t = 0.0003475
+#   df = 0.0003475^2 / ((0.00016^2 + 0.0001875^2)/999) = 999 * 0.12075625 / 0.06075625 = 1985.57...
+PROP_DF = 999 * 0.12075625 / 0.06075625
+
+
+def test_proportion_hand_worked_welch_t():
+    #   diff = 0.05, se^2 = 0.0003475, t = 0.05 / sqrt(0.0003475) = 2.68221
+    #   CI = 0.05 -/+ t_{0.975, df} * 0.0186413, p = 2 P(T_df > 2.68221)  (docs: gbstats' TwoSidedTTest)
     c, t = ArmStats(1000, 200, 200), ArmStats(1000, 250, 250)
     r = compare(c, t, metric="proportion", relative=False)
     se = math.sqrt(0.0003475)
     assert r.se == pytest.approx(se, rel=1e-12)
     assert r.statistic == pytest.approx(0.05 / se, rel=1e-12)
     assert r.statistic == pytest.approx(2.6822, abs=1e-4)
-    assert r.p_value == pytest.approx(2 * st.norm.sf(0.05 / se), rel=1e-12)
-    assert r.ci_low == pytest.approx(0.05 - 1.959963985 * se, abs=1e-9)
-    assert r.ci_high == pytest.approx(0.05 + 1.959963985 * se, abs=1e-9)
-    assert r.df is None
-    # statsmodels implements the same Wald statistic/interval for two independent proportions
+    assert r.df == pytest.approx(PROP_DF, rel=1e-12)
+    assert r.p_value == pytest.approx(2 * st.t.sf(0.05 / se, PROP_DF), rel=1e-12)
+    q = st.t.ppf(0.975, PROP_DF)
+    assert 1.9600 < q < 1.9623  # t table: 1.9600 at df = infinity, 1.9623 at df = 1000
+    assert r.ci_low == pytest.approx(0.05 - q * se, abs=1e-12)
+    assert r.ci_high == pytest.approx(0.05 + q * se, abs=1e-12)
+    assert "Welch" in r.method
+    # statsmodels' unpooled Wald statistic is the same number (only the reference distribution differs)
     ref = sm_prop.test_proportions_2indep(250, 1000, 200, 1000, method="wald", compare="diff")
-    lo, hi = sm_prop.confint_proportions_2indep(250, 1000, 200, 1000, method="wald")
     assert r.statistic == pytest.approx(ref.statistic, rel=1e-10)
-    assert r.p_value == pytest.approx(ref.pvalue, rel=1e-10)
-    assert (r.ci_low, r.ci_high) == (pytest.approx(lo, rel=1e-10), pytest.approx(hi, rel=1e-10))
+    assert r.p_value > ref.pvalue  # t tails are heavier than the normal's
 
 
 def test_proportion_relative_delta_se():
     # r = (0.25 - 0.2)/0.2 = 0.25
     # se^2 = v_t/(n_t c^2) + t^2 v_c/(n_c c^4) = 0.1875/(1000*0.04) + 0.0625*0.16/(1000*0.0016)
-    #      = 0.0046875 + 0.00625 = 0.0109375
+    #      = 0.0046875 + 0.00625 = 0.0109375; the relative effect uses the same Welch df
     r = compare(ArmStats(1000, 200, 200), ArmStats(1000, 250, 250), metric="proportion")
     assert r.effect == pytest.approx(0.25)
     assert r.se == pytest.approx(math.sqrt(0.0109375), rel=1e-12)
-    assert r.ci_low == pytest.approx(0.25 - st.norm.ppf(0.975) * math.sqrt(0.0109375), rel=1e-12)
+    assert r.ci_low == pytest.approx(0.25 - st.t.ppf(0.975, PROP_DF) * math.sqrt(0.0109375), rel=1e-12)
 
 
 def test_one_sided_intervals_and_p_values():

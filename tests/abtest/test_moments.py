@@ -68,13 +68,14 @@ def test_cuped_hand_worked():
     assert r.control_value_unadjusted == pytest.approx(5)
     assert "CUPED" in r.method
 
-    # relative: divided by the unadjusted control mean 5
-    #   rel = (35/27)/5 = 7/27, k = 1 + rel = 34/27
-    #   control term = (k^2 s_y^2 - 2 k theta s_xy + theta^2 s_x^2)/(n_c 5^2) = (2k - theta)^2/75 = (25/729)/75
+    # relative: divided by the unadjusted control mean 5; gbstats' frequentist_variance_relative_cuped
+    #   rel = (35/27)/5 = 7/27, k = (unadjusted treatment mean)/(unadjusted control mean) = 9/5
+    #   control term = (k^2 s_y^2 - 2 k theta s_xy + theta^2 s_x^2)/(n_c 5^2) = (2k - theta)^2/75
+    #                = (18/5 - 73/27)^2/75 = (121/135)^2/75
     #   treatment term = v_t/(n_t 5^2)
     rr = compare(c, t, metric="mean", cuped=True)
     assert rr.effect == pytest.approx(7 / 27, rel=1e-12)
-    assert rr.se == pytest.approx(math.sqrt((25 / 729) / 75 + v_t / 100), rel=1e-12)
+    assert rr.se == pytest.approx(math.sqrt((121 / 135) ** 2 / 75 + v_t / 100), rel=1e-12)
 
 
 def test_cuped_with_uninformative_covariate_reduces_to_plain():

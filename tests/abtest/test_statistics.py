@@ -115,3 +115,17 @@ def test_non_numbers_are_stats_errors():
                 lambda: compare(ArmStats(3, 1, 1), object(), metric="mean")):  # type: ignore[arg-type]
         with pytest.raises(StatsError):
             bad()
+
+
+def test_proportion_cuped_reads_a_binary_covariate_as_a_proportion():
+    # gbstats: two proportions have variance p (1 - p) and covariance sum(xy)/n - sum(x) sum(y)/n^2 (n divisor)
+    # control y = 1,1,0,0  x = 1,0,1,0: p_y = 1/2, p_x = 1/2, sum(xy) = 1 -> cov = 1/4 - 1/4 = 0
+    # treatment y = 1,1,1,0  x = 1,1,0,0: sum(xy) = 2 -> cov = 2/4 - 3*2/16 = 1/8; var(x) = 1/4
+    c = ArmStats.from_values([1, 1, 0, 0], covariates=[1, 0, 1, 0])
+    t = ArmStats.from_values([1, 1, 1, 0], covariates=[1, 1, 0, 0])
+    sc, st_ = regression_adjusted(c, t, "proportion")
+    assert isinstance(sc.pre, ProportionStatistic) and isinstance(st_.pre, ProportionStatistic)
+    assert sc.covariance == pytest.approx(0.0) and st_.covariance == pytest.approx(1 / 8)
+    assert st_.pre_variance == pytest.approx(1 / 4)
+    # a mean metric keeps the n - 1 divisor: treatment s_xy = (2 - 3*2/4)/3 = 1/6
+    assert regression_adjusted(c, t, "mean")[1].covariance == pytest.approx(1 / 6)
