@@ -7,7 +7,7 @@ DATA ?= data/demo
 PORT ?= 8866
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint install install-test system-deps system-fonts demo voila lab batch bench clean
+.PHONY: run test lint install install-test system-deps system-fonts demo voila serve lab batch bench clean
 
 ## make run: install, generate the demo dataset if absent, serve Voila on http://127.0.0.1:$(PORT)
 run: install system-fonts demo voila
@@ -62,6 +62,33 @@ $(DATA)/planted.json: | $(VENV)/.installed
 VOILA_ARGS ?=
 voila:
 	LIVEOPS_DATA=$(abspath $(DATA)) JUPYTER_PATH=$(abspath share/jupyter) $(VENV)/bin/voila notebooks/ --port=$(PORT) --no-browser $(VOILA_ARGS)
+
+# make serve: the pages for a team on the office network (README "Serving to a team"): a token (or password)
+# through Jupyter Server's identity provider, no code, no tracebacks, no file listing, kernels that cannot
+# write the data folder (except ARCHIVE=on's <data>/archive). Options:
+#   HOST=0.0.0.0          address to listen on (default 127.0.0.1: this machine only)
+#   PORT=8866             port
+#   TOKEN_FILE=path       file holding the token; created with a random one when absent (kept across restarts)
+#   TOKEN=...             the token itself (visible in the process list: prefer TOKEN_FILE); neither: a random one
+#   PASSWORD_FILE=path    a hashed password (.venv/bin/python -m devtools.serve --hash-password > path)
+#   ARCHIVE=on|off        on: A/B verdicts can be archived to <data>/archive; off: the data folder is fully read-only
+#   POOL=N                pre-heated review kernels (voila.json: 1); about one per manager opening it at once
+#   BASE_URL=/liveops/    path prefix when a reverse proxy serves it under a sub-path
+#   SANDBOX=off           only on machines without Linux Landlock (kernels then NOT write-protected)
+# The URL with the token is printed once at start.
+HOST ?= 127.0.0.1
+TOKEN ?=
+TOKEN_FILE ?=
+PASSWORD_FILE ?=
+ARCHIVE ?= on
+POOL ?=
+BASE_URL ?= /
+SANDBOX ?= on
+serve: install system-fonts $(if $(filter data/demo,$(DATA)),demo)
+	@LIVEOPS_TOKEN='$(TOKEN)' $(PY) -m devtools.serve --data '$(abspath $(DATA))' --host '$(HOST)' --port '$(PORT)' \
+	  --archive '$(ARCHIVE)' --base-url '$(BASE_URL)' --sandbox '$(SANDBOX)' \
+	  $(if $(TOKEN_FILE),--token-file '$(TOKEN_FILE)') $(if $(PASSWORD_FILE),--password-file '$(PASSWORD_FILE)') \
+	  $(if $(POOL),--pool-size '$(POOL)') $(if $(VOILA_ARGS),-- $(VOILA_ARGS))
 
 lab: install demo
 	LIVEOPS_DATA=$(abspath $(DATA)) $(VENV)/bin/jupyter lab --ip=127.0.0.1 notebooks/

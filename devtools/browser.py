@@ -53,3 +53,29 @@ def chromium_version() -> str:
         return subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
     except OSError:
         return "not installed"
+
+
+# Records, in the page itself, when the first chart appears (ms since navigation start): pages opened at once
+# in one browser are timed without a thread each. Install with ``context.add_init_script(FIRST_CHART_SCRIPT)``.
+FIRST_CHART_SCRIPT = """
+(() => {
+  const seen = () => {
+    if (window.__firstChartMs === undefined && document.querySelector(__CHART__)) {
+      window.__firstChartMs = performance.now();
+    }
+    return window.__firstChartMs !== undefined;
+  };
+  const watch = () => {
+    if (seen()) return;
+    const obs = new MutationObserver(() => { if (seen()) obs.disconnect(); });
+    obs.observe(document, {childList: true, subtree: true});
+  };
+  watch();
+})();
+""".replace("__CHART__", repr(CHART))
+
+
+def first_chart_seconds(page: Any) -> float | None:
+    """Seconds from the page's navigation start to its first chart (:data:`FIRST_CHART_SCRIPT`), None if none yet."""
+    ms = page.evaluate("() => window.__firstChartMs")
+    return None if ms is None else ms / 1000

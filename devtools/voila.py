@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
@@ -52,13 +53,27 @@ def start_voila(data_dir: Path, log: Path, *, port: int | None = None, extra: Se
         proc = subprocess.Popen([str(Path(sys.executable).parent / "voila"), "notebooks/", f"--port={port}",
                                  "--no-browser", *extra], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
+    wait_for_server(proc, url, log, timeout)
+    return proc, url
+
+
+def wait_for_server(proc: subprocess.Popen, url: str, log: Path, timeout: float = 60) -> None:
+    """Wait until the server at ``url`` answers any HTTP status (a 403 of a token-protected one counts).
+
+    Raises
+    ------
+    RuntimeError
+        If the server exits or does not answer within ``timeout`` seconds (it is stopped then).
+    """
     deadline = time.time() + timeout
     while time.time() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"voila exited with {proc.returncode}; see {log}")
         try:
             urllib.request.urlopen(url + "/", timeout=2)
-            return proc, url
+            return
+        except urllib.error.HTTPError:  # answered, with a refusal or a redirect to the login page
+            return
         except OSError:
             time.sleep(0.3)
     stop_voila(proc)
