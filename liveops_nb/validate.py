@@ -12,6 +12,7 @@ nothing is dropped. Reading never writes anything.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +26,7 @@ SAMPLE_ROWS = 5
 # Tables whose key identifies a row. Events may legitimately repeat (two likes in one instant).
 _NON_UNIQUE_KEYS = {"events"}
 INT64_MAX = 2**63 - 1
+_NONFINITE = ["nan", "-nan", "NaN", "inf", "-inf", "Infinity", "-Infinity"]
 # (start, end) columns of the tables whose rows are time spans
 _SPANS = {"sessions": ("start_time", "end_time"), "pitches": ("start", "end"), "incidents": ("start", "end"),
           "experiments": ("start", "end")}
@@ -81,7 +83,8 @@ def _rules(table: Table, t, present: list[str]) -> list[tuple[str, str, Any]]:
         if dtype.is_unsigned_integer() and dtype.nbytes == 8:
             rules.append((c.name, "overflow", x > INT64_MAX))
         if dtype.is_floating():
-            rules.append((c.name, "nonfinite", x.isinf() | x.isnan()))
+            # DuckDB folds isnan() to false from Parquet statistics (which leave NaN out); the text form is exact
+            rules.append((c.name, "nonfinite", x.cast("string").isin(_NONFINITE)))
         if c.nonnegative and not dtype.is_unsigned_integer():
             rules.append((c.name, "nonnegative", x < 0))
         if c.allowed:
@@ -94,6 +97,21 @@ def _rules(table: Table, t, present: list[str]) -> list[tuple[str, str, Any]]:
     if span and set(span) <= set(present):
         rules.append((span[1], "order", t[span[1]] < t[span[0]]))
     return rules
+
+
+def _count_expr(t, col: str, rule: str, pred):
+    """The aggregate that tells whether a rule fails: a count of breaking rows, or for non-finite
+    numbers the column's sum (NaN or infinite exactly when some value is; no per-row text cast)."""
+    if rule == "nonfinite":
+        return t[col].sum()
+    return pred.ifelse(1, 0).sum()
+
+
+def _failed(rule: str, value: Any) -> bool:
+    """Whether the aggregate of :func:`_count_expr` says the rule may fail (then its rows are fetched)."""
+    if rule == "nonfinite":  # an all-missing column also sums to missing: the row query decides
+        return value is None or not math.isfinite(float(value))
+    return value is not None and not pd.isna(value) and int(value) > 0
 
 
 def _rule_problem(table: Table, t, column: str, rule: str, n: int, rows: list[dict[str, Any]]) -> DataProblem:
@@ -160,8 +178,8 @@ def check_columns(name: str, t) -> tuple[list[DataProblem], list[DataProblem]]:
         else:
             mistyped.append(c)
     rules = _rules(table, t, typed_ok)
-    counts = t.aggregate(n_rows=t.count(),
-                         **{f"r{i}": pred.ifelse(1, 0).sum() for i, (_, _, pred) in enumerate(rules)}).execute()
+    counts = t.aggregate(n_rows=t.count(), **{f"r{i}": _count_expr(t, col, rule, pred)
+                                              for i, (col, rule, pred) in enumerate(rules)}).execute()
     if int(counts.iloc[0]["n_rows"]) == 0:
         return [DataProblem(name, None, "table is empty (it has no rows)",
                             f"remove {name} from the folder or export it again with its rows")], []
@@ -176,10 +194,11 @@ def check_columns(name: str, t) -> tuple[list[DataProblem], list[DataProblem]]:
         problems.append(DataProblem(name, c.name, f"has type {dtype} but the data model expects {c.dtype}",
                                     f"store {c.name} as {c.dtype} ({c.unit or 'no unit'})", rows, n))
     for i, (col, rule, pred) in enumerate(rules):
-        if int(counts.iloc[0][f"r{i}"] or 0):
+        if _failed(rule, counts.iloc[0][f"r{i}"]):
             extra = {"refund": ["amount"], "order": list(_SPANS.get(name, ()))}.get(rule, [])
             n, rows = _sample(t, pred, key_cols + extra + [col])
-            problems.append(_rule_problem(table, t, col, rule, n, rows))
+            if n:
+                problems.append(_rule_problem(table, t, col, rule, n, rows))
     return problems, warnings
 
 

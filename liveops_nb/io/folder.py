@@ -1,68 +1,248 @@
 """Reading a dataset: a folder of Parquet/CSV files, or an existing Ibis connection.
 
-Parquet files are attached to an in-memory DuckDB through Ibis (nothing is
-copied, nothing in the folder is written). CSV files — typically platform
-exports — are parsed by :mod:`liveops_nb.io.csv`.
+Before anything is read, every file of the folder is checked: one file per
+table (``sessions.parquet`` next to ``sessions.csv`` is refused naming both),
+no dangling or looping symbolic links, no folders or special files (a FIFO
+would block) under a table's name, no zero-byte or unreadable files, and a
+Parquet file must have a readable footer (truncated and corrupt files are
+refused here, not later at query time). Every such fault is reported together
+as a :class:`~liveops_nb.errors.DataFileError` (one fault) or
+:class:`~liveops_nb.errors.DataValidationError` (several), naming each file.
+
+Parquet files are then attached to an in-memory DuckDB through Ibis (nothing is
+copied, nothing in the folder is written); an all-missing column is given its
+data-model type. CSV files — typically platform exports — are parsed by
+:mod:`liveops_nb.io.csv`.
 """
 from __future__ import annotations
 
+import errno
+import os
+import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ..errors import DataProblem, LiveOpsError
+from ..errors import DataFileError, DataProblem, DataValidationError, LiveOpsError
 from ..schema import DEFAULT_TZ, TABLES, Table
 from .csv import read_csv
 from .tables import RawTables
 
+SUFFIXES = (".parquet", ".csv", ".csv.gz")
+# files that look like a table export but are not read (warned about when not named for a table)
+_TABLE_LIKE = (".parquet", ".csv", ".csv.gz", ".xlsx", ".xls")
+_IBIS_TYPES = {"string": "string", "int": "int64", "float": "float64", "timestamp": "timestamp('UTC')",
+               "bool": "boolean"}
 
-def find_files(folder: Path) -> dict[str, Path]:
-    """Map table name -> file for every ``<table>.parquet`` / ``<table>.csv`` in ``folder``."""
-    found: dict[str, Path] = {}
-    for name in TABLES:
-        for ext in (".parquet", ".csv", ".csv.gz"):
-            p = folder / f"{name}{ext}"
-            if p.exists():
-                found[name] = p
-                break
-    return found
+
+@dataclass
+class FolderScan:
+    """What a data folder holds: one file per table, the faults found, and files that are not tables."""
+
+    files: dict[str, Path] = field(default_factory=dict)
+    faults: list[tuple[Path, str, str, str]] = field(default_factory=list)  # (path, table, problem, fix)
+    ignored: list[Path] = field(default_factory=list)
+
+
+def _table_name(filename: str) -> tuple[str, str] | None:
+    """(table, suffix) when ``filename`` is ``<table><suffix>`` for a table of the data model."""
+    for suffix in SUFFIXES:
+        if filename.endswith(suffix) and filename[: -len(suffix)] in TABLES:
+            return filename[: -len(suffix)], suffix
+    return None
+
+
+def scan_folder(folder: Path) -> FolderScan:
+    """List the table files of ``folder`` and check each one can be read (nothing is parsed yet).
+
+    Parameters
+    ----------
+    folder : an existing, listable folder.
+
+    Returns
+    -------
+    FolderScan
+        The table files, the faults (two files for a table, dangling or looping links,
+        folders or special files, zero-byte, unreadable, truncated or corrupt Parquet
+        files) and the files that look like tables but are not in the data model.
+    """
+    scan = FolderScan()
+    candidates: dict[str, list[Path]] = {}
+    for name in sorted(os.listdir(folder)):
+        if name.startswith("."):  # hidden files, macOS "._x.parquet" resource forks, editor locks
+            continue
+        hit = _table_name(name)
+        if hit is None:
+            if name.lower().endswith(_TABLE_LIKE):
+                scan.ignored.append(folder / name)
+            continue
+        candidates.setdefault(hit[0], []).append(folder / name)
+    for table, paths in candidates.items():
+        if len(paths) > 1:
+            names = " and ".join(p.name for p in paths)
+            scan.faults.append((paths[0], table, f"two files for table {table}: {names}; either could be meant",
+                                "keep one of them and move the other out of the folder"))
+            continue
+        fault = check_file(paths[0])
+        if fault:
+            scan.faults.append((paths[0], table, *fault))
+        else:
+            scan.files[table] = paths[0]
+    return scan
+
+
+def check_file(path: Path) -> tuple[str, str] | None:
+    """Why ``path`` cannot be read as a table file — ``(problem, fix)`` — or ``None`` when it can.
+
+    Checks, without parsing: the link resolves (not dangling, no loop), it is a regular
+    file (not a folder, FIFO or device), it is not empty, its first bytes can be read, and
+    a ``.parquet`` file has a readable Parquet footer.
+    """
+    try:
+        st = os.stat(path)
+    except OSError as err:
+        if path.is_symlink():
+            target = os.readlink(path)
+            if err.errno == errno.ELOOP:
+                return (f"is a symbolic link that loops (-> {target})",
+                        "point the link at the real file, or replace it with the file")
+            return (f"is a symbolic link to a file that does not exist (-> {target})",
+                    "restore the file it points to, or replace the link with the file")
+        return f"cannot be read ({err.strerror or err})", "check the file and its permissions"
+    if stat.S_ISDIR(st.st_mode):
+        return ("is a folder, not a file (a partitioned export?)",
+                "export the table as one file, or move the folder out of the data folder")
+    if not stat.S_ISREG(st.st_mode):
+        return "is not a regular file (a pipe or device)", "replace it with the exported file"
+    if st.st_size == 0:
+        return "file is empty (0 bytes)", "export the table again; the file was not written completely"
+    try:
+        with open(path, "rb") as f:
+            f.read(4)
+    except OSError as err:
+        reason = "permission denied" if isinstance(err, PermissionError) else (err.strerror or str(err))
+        return (f"cannot be read ({reason})",
+                "give the account that runs liveops read permission on the file (chmod a+r)")
+    if path.name.endswith(".parquet"):
+        return _check_parquet(path)
+    return None
+
+
+def _check_parquet(path: Path) -> tuple[str, str] | None:
+    """A Parquet file whose footer (schema, row groups) cannot be read is truncated or corrupt."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4)
+        if head != b"PAR1":
+            what = " (it starts like a text file)" if head.decode("latin-1").isprintable() else ""
+            return (f"is not a Parquet file{what}",
+                    "export the table again as Parquet, or give the file the extension of its format")
+        pq.ParquetFile(path).metadata  # noqa: B018 - reads the footer
+    except (pa.ArrowException, OSError, ValueError) as err:
+        detail = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        return (f"is not a readable Parquet file (truncated or corrupt: {detail})",
+                "export the table again or restore the file from a backup")
+    return None
 
 
 def read_folder(folder: str | Path, *, tz: str = DEFAULT_TZ) -> RawTables:
-    """Attach every table file in ``folder`` to a fresh in-memory DuckDB via Ibis."""
+    """Attach every table file in ``folder`` to a fresh in-memory DuckDB via Ibis.
+
+    Parameters
+    ----------
+    folder : the data folder.
+    tz : time zone in which naive timestamps are read.
+
+    Returns
+    -------
+    RawTables
+        The tables as read, with the problems and warnings reading noticed.
+
+    Raises
+    ------
+    LiveOpsError
+        ``folder`` does not exist, is a file, or cannot be listed.
+    DataFileError, DataValidationError
+        A table file cannot be read (see :func:`scan_folder`); every such file is named.
+    """
     import ibis
 
     folder = Path(folder)
-    if not folder.is_dir():
-        raise LiveOpsError(
-            f"data folder '{folder}' does not exist; create it with `liveops demo --out {folder}` "
-            "or point LIVEOPS_DATA / the data_dir parameter at your dataset."
-        )
+    _check_folder(folder)
+    scan = scan_folder(folder)
+    if len(scan.faults) == 1:
+        path, fault_table, problem, fix = scan.faults[0]
+        raise DataFileError(path, fault_table, problem, fix)
+    if scan.faults:
+        raise DataValidationError([DataProblem(tname, None, f"{p.name}: {problem}", fix)
+                                   for p, tname, problem, fix in scan.faults], str(folder))
     con = ibis.duckdb.connect()
-    raw = RawTables(con=con, tables={}, files=find_files(folder))
+    raw = RawTables(con=con, tables={}, files=scan.files)
     for name, path in raw.files.items():
         table = TABLES[name]
         if path.suffix == ".parquet":
             t = con.read_parquet(str(path), table_name=f"src_{name}")
+            t = _type_missing_columns(t, table)
             t = _fix_parquet_timestamps(t, table, raw, tz)
         else:
             df = read_csv(path, table, raw, tz)
             t = ibis.memtable(df)
         raw.tables[name] = t
-    files = {p.stem.split(".")[0] for p in folder.glob("*.parquet")}
-    files |= {p.name.split(".")[0] for p in folder.glob("*.csv*")}
-    for name in sorted(files):
-        if name not in TABLES:
-            raw.warnings.append(DataProblem(name, None, "file is not a table of the data model and was ignored",
-                                            "rename it to one of: " + ", ".join(TABLES)))
+    for path in scan.ignored:
+        raw.warnings.append(DataProblem(path.name, None, "file is not a table of the data model and was ignored",
+                                        "rename it to one of: " + ", ".join(f"{n}.parquet / .csv" for n in TABLES)))
     return raw
+
+
+def _check_folder(folder: Path) -> None:
+    """Refuse a data folder that does not exist, is a file, or cannot be listed — saying which."""
+    if folder.is_dir():
+        try:
+            os.listdir(folder)
+        except OSError as err:
+            raise LiveOpsError(f"data folder '{folder}' cannot be read ({err.strerror or err}); give the account "
+                               "that runs liveops read permission on it") from None
+        return
+    if folder.is_symlink() and not folder.exists():
+        raise LiveOpsError(f"data folder '{folder}' is a symbolic link to a folder that does not exist "
+                           f"(-> {os.readlink(folder)}); point it at the data folder")
+    if folder.exists():
+        hint = ""
+        if _table_name(folder.name):
+            hint = f" (it is the {_table_name(folder.name)[0]} table; pass its folder '{folder.parent}')"  # type: ignore[index]
+        raise LiveOpsError(f"'{folder}' is a file, not a data folder{hint}; pass the folder that holds the table "
+                           "files (rooms, sessions, ...)")
+    raise LiveOpsError(
+        f"data folder '{folder}' does not exist; create it with `liveops demo --out {folder}` "
+        "or point LIVEOPS_DATA / the data_dir parameter at your dataset."
+    )
+
+
+def find_files(folder: Path) -> dict[str, Path]:
+    """Map table name -> file for every readable ``<table>.parquet`` / ``.csv`` / ``.csv.gz`` in ``folder``."""
+    return scan_folder(Path(folder)).files
 
 
 def from_connection(con: Any) -> RawTables:
     """Use tables already in an Ibis backend (DuckDB file, Spark, Postgres...) by their model names."""
     names = set(con.list_tables())
     return RawTables(con=con, tables={n: con.table(n) for n in TABLES if n in names})
+
+
+def _type_missing_columns(t, table: Table):
+    """An all-missing Parquet column has no type (NULL); give it the data model's type so it reads as missing."""
+    casts = {}
+    for c in table.columns:
+        if c.name in t.columns:
+            dtype = t[c.name].type()
+            if dtype.is_null() or (dtype.is_unknown() and "NULL" in str(dtype)):
+                casts[c.name] = t[c.name].cast(_IBIS_TYPES[c.dtype])
+    return t.mutate(**casts) if casts else t
 
 
 def _fix_parquet_timestamps(t, table: Table, raw: RawTables, tz: str):
@@ -80,5 +260,3 @@ def _fix_parquet_timestamps(t, table: Table, raw: RawTables, tz: str):
     for c in naive:
         df[c] = pd.to_datetime(df[c]).dt.tz_localize(tz)
     return ibis.memtable(df)
-
-
