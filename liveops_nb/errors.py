@@ -215,3 +215,17 @@ class UnknownTextError(LiveOpsError, KeyError):
 
     def __str__(self) -> str:
         return self.args[0]
+
+
+class BatchInterruptedError(LiveOpsError):
+    """A batch run stopped by a signal (Ctrl-C / SIGTERM) after writing the index of what finished.
+
+    ``exit_code`` is 128 + the signal number (the shell convention); ``summary`` holds the run's outcomes
+    (None when the run stopped before any session started).
+    """
+
+    def __init__(self, signal_name: str, exit_code: int, detail: str, summary: Any = None) -> None:
+        self.signal_name = signal_name
+        self.exit_code = exit_code
+        self.summary = summary
+        super().__init__(f"batch run interrupted by {signal_name}: {detail}")

@@ -63,7 +63,7 @@ def test_aggregate_only_dataset_runs_in_english(tmp_path, tiny_aggregate_dir):
 
 def test_batch_with_one_broken_session(tmp_path):
     from devtools import tiny
-    from liveops_nb.batch import run_batch
+    from liveops_nb.batch import report_dir_name, run_batch
 
     data = tiny.write(tmp_path / "tiny")
     out = tmp_path / "reports"
@@ -71,7 +71,7 @@ def test_batch_with_one_broken_session(tmp_path):
     status = {o.session_id: o.status for o in summary.outcomes}
     assert status == {"S1": "ok", "S404": "failed"}
     assert "S404" in summary.failed[0].error
-    report = out / "S1"
+    report = out / report_dir_name("S1")  # a readable slug plus a short hash of the id
     assert {p.name for p in report.iterdir()} == {"review.ipynb", "review.html", "key_figures.json"}
     assert json.loads((report / "key_figures.json").read_text(encoding="utf-8"))["kpis"]["gmv"] == 500
     html = (report / "review.html").read_text(encoding="utf-8")
@@ -79,7 +79,7 @@ def test_batch_with_one_broken_session(tmp_path):
     assert not re.findall(r'(?:src|href)="(?:https?:)?//', html), \
         "static report must not load anything from the network"
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert 'href="S1/review.html"' in index and "S404" in index and "失败" in index
+    assert f'href="{report_dir_name("S1")}/review.html"' in index and "S404" in index and "失败" in index
     assert not list(out.glob(".tmp-*")), "no half-written report is left behind"
     # a rerun skips finished sessions and retries the failed one
     again = run_batch(data, "S1,S404", out, workers=1, progress=False)
@@ -127,10 +127,10 @@ def test_kernel_pool_reuses_one_kernel_with_a_clean_namespace(tmp_path):
 
 def test_batch_after_a_failed_session_continues_in_a_fresh_kernel(tmp_path):
     from devtools import tiny
-    from liveops_nb.batch import run_batch
+    from liveops_nb.batch import report_dir_name, run_batch
 
     data = tiny.write(tmp_path / "tiny")
     summary = run_batch(data, "S1,S404,S2", tmp_path / "reports", workers=1, progress=False)
     assert {o.session_id: o.status for o in summary.outcomes} == {"S1": "ok", "S404": "failed", "S2": "ok"}
-    figures = json.loads((tmp_path / "reports" / "S2" / "key_figures.json").read_text(encoding="utf-8"))
+    figures = json.loads((tmp_path / "reports" / report_dir_name("S2") / "key_figures.json").read_text(encoding="utf-8"))
     assert figures["session_id"] == "S2" and figures["kpis"]["gmv"] == 100  # tiny.SESSION_TOTALS, hand-counted
