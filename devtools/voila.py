@@ -88,3 +88,47 @@ def stop_voila(proc: subprocess.Popen, timeout: float = 10) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+def waiting_kernels(server_pid: int, port: int) -> int:
+    """How many of a server's kernels are pre-heated and waiting for their page's request.
+
+    A pre-heated kernel runs its notebook up to ``page_query()`` (:mod:`liveops_nb.pages.app`), which then
+    holds a websocket open to the server's ``/voila/query/<kernel id>`` until a page claims the kernel: a
+    kernel process with a TCP connection to the server's ``port`` has finished heating. (Voila's own "Kernel
+    pool ... is filled" log line comes when the kernels have *started*, before their notebook has run.)
+    """
+    import psutil
+
+    count = 0
+    for p in psutil.Process(server_pid).children(recursive=True):
+        try:
+            cmd = " ".join(p.cmdline())
+            if "ipykernel" not in cmd and "devtools.sandbox" not in cmd:
+                continue
+            if any(c.status == psutil.CONN_ESTABLISHED and c.raddr and c.raddr.port == port
+                   for c in p.net_connections(kind="tcp")):
+                count += 1
+        except psutil.Error:
+            continue
+    return count
+
+
+def wait_until_heated(proc: subprocess.Popen, port: int, n: int, timeout: float, settle: float = 2.0) -> float:
+    """Wait until ``n`` kernels of the server wait for their request (:func:`waiting_kernels`), for ``settle`` s.
+
+    Returns the seconds waited. Raises RuntimeError if the server exits or ``timeout`` passes first.
+    """
+    t0 = time.perf_counter()
+    since = None
+    while time.perf_counter() - t0 < timeout:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited with {proc.returncode}")
+        if waiting_kernels(proc.pid, port) >= n:
+            since = since or time.perf_counter()
+            if time.perf_counter() - since >= settle:
+                return time.perf_counter() - t0
+        else:
+            since = None
+        time.sleep(0.5)
+    raise RuntimeError(f"{n} pre-heated kernel(s) not ready after {timeout:g} s")

@@ -9,14 +9,13 @@ once is measured by ``benchmarks/bench_load.py``.
 from __future__ import annotations
 
 import secrets
-import time
 from pathlib import Path
 
 import pytest
 
 from devtools.browser import FIRST_CHART_SCRIPT, first_chart_seconds, local_context
 from devtools.serve import start_serve
-from devtools.voila import free_port, stop_voila
+from devtools.voila import free_port, stop_voila, wait_until_heated
 
 from .conftest import CACHE, CHART
 
@@ -24,16 +23,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 REVIEW = "/voila/render/01-session-review.ipynb"
 PAGES = 3
 HEAT_S = 300  # seconds the pool may take to heat on a loaded 2-core machine
-
-
-def wait_for_log(log: Path, text: str, timeout: float) -> None:
-    """Wait until ``text`` is in the server's log."""
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if text in log.read_text(encoding="utf-8", errors="replace"):
-            return
-        time.sleep(0.5)
-    raise AssertionError(f"{text!r} not in {log} after {timeout:g} s")
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +35,7 @@ def pool_server(demo_dir: Path):
                             extra_args=["--archive", "off", "--pool-size", str(PAGES), "--",
                                         "--VoilaKernelManager.fill_delay=600"])  # no refill during the test
     try:
-        wait_for_log(log, f"is filled with {PAGES} kernel(s)", HEAT_S)
+        wait_until_heated(proc, port, PAGES, HEAT_S)  # each kernel has run the notebook and waits for a page
         yield {"url": url, "token": token, "log": log}
     finally:
         stop_voila(proc)
