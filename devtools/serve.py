@@ -221,6 +221,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         kernel_spec(runtime / "jupyter", writable, scratch)
     os.environ["JUPYTER_PATH"] = os.pathsep.join([str(runtime / "jupyter"), str(ROOT / "share" / "jupyter")])
     os.environ["LIVEOPS_DATA"] = str(data)
+    # where kernels reach the server themselves (a pre-heated kernel's request, the shared chart module)
+    os.environ["VOILA_APP_IP"] = "127.0.0.1" if args.host in ("", "0.0.0.0", "::", "localhost") else args.host
     os.chdir(ROOT)
 
     app = _served_app_class()()
