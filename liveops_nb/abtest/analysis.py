@@ -66,9 +66,10 @@ class Comparison:
     """One treatment against control on one metric.
 
     ``rel``/``abs`` are the relative and absolute tests, ``bayes`` the chance to win (for the
-    metric's better direction), ``p_adjusted`` the corrected p of the decision test (adjusted
-    regression when ``adjusted``), ``p_unadjusted_corrected`` the corrected p of ``rel``, ``mde``
-    the relative change detectable at the achieved sample size, ``error`` why it could not be tested.
+    metric's better direction), ``p_adjusted`` the corrected p of the decision test (the session
+    regression's relative test when ``adjusted``: the same fit gives :attr:`decision`'s interval),
+    ``p_unadjusted_corrected`` the corrected p of ``rel``, ``mde`` the relative change detectable
+    at the achieved sample size, ``error`` why it could not be tested.
     """
 
     metric: str

@@ -12,9 +12,13 @@ Finding codes and their ``params``:
 * ``metric_unavailable`` -- ``reason`` (the error saying why the metric cannot be tested);
 * ``test_failed`` -- ``reason`` (why this comparison could not be computed);
 * ``significant`` / ``not_significant`` / ``not_significant_no_mde`` -- ``effect``, ``ci_low``,
-  ``ci_high`` (relative, of the decision test), ``p_value`` (corrected), ``alpha``, ``adjusted``
-  (room × slot adjusted decided), ``correction`` ("holm"/"bh" with several treatments, else
-  None), ``direction`` (the metric's better direction); not significant adds ``mde`` and ``power``.
+  ``ci_high`` (relative, of the decision test), ``p_value`` (corrected, of the same test: for a
+  session test decided on the regression both come from that fit), ``alpha``, ``adjusted``
+  (the session regression decided), ``adjustment_terms`` (the terms that regression used, codes of
+  :data:`~liveops_nb.abtest.adjustment.TERMS` such as ``["room_id", "slot"]``; empty: variant only;
+  ``None`` when the regression did not decide), ``correction`` ("holm"/"bh" with several
+  treatments, else None), ``direction`` (the metric's better direction); not significant adds
+  ``mde`` and ``power``.
 """
 from __future__ import annotations
 
@@ -60,6 +64,7 @@ def comparison_finding(c: Comparison, correction: AdjustMethod = "holm", n_treat
     direction = get_metric(c.metric).direction
     params: dict[str, Any] = dict(effect=rel, ci_low=lo, ci_high=hi, p_value=c.p_adjusted, alpha=c.rel.alpha,
                                   adjusted=c.adjusted is not None,
+                                  adjustment_terms=list(c.adjusted.terms) if c.adjusted is not None else None,
                                   correction=correction if n_treatments > 1 else None, direction=direction)
     if c.significant:
         better = (rel > 0) == (direction != "lower")

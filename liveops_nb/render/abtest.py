@@ -6,12 +6,13 @@ is the only place they become text. The archive's words are in :mod:`liveops_nb.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from liveops_nb.abtest.adjustment import TERMS
 from liveops_nb.abtest.analysis import Analysis, Comparison
 from liveops_nb.abtest.experiments import Experiment
 from liveops_nb.abtest.multiple import AdjustMethod
@@ -133,6 +134,18 @@ def _srm_words(p: Mapping[str, Any], ok: bool, lang: Lang) -> str:
              plan=plan)
 
 
+def terms_text(terms: Sequence[str], lang: Lang = "zh") -> str:
+    """Adjustment term codes in words, e.g. ``("room_id", "slot")`` -> "直播间×时段" / "room × time slot"."""
+    return ("×" if lang == "zh" else " × ").join(t(f"abtest_term_{c}", lang) for c in terms)
+
+
+def adjustment_note(terms: Sequence[str] | None, lang: Lang = "zh") -> str:
+    """The verdict's note naming the terms the session regression used (records without them: room × slot)."""
+    terms = TERMS if terms is None else terms
+    return t("abtest_adjusted_note", lang, terms=terms_text(terms, lang)) if terms else \
+        t("abtest_adjusted_note_none", lang)
+
+
 def finding_text(f: Finding, variable: str, lang: Lang = "zh") -> str:
     """One finding (:mod:`liveops_nb.abtest.verdict`) as a sentence; ``variable`` names the variants."""
     p = f.params
@@ -149,7 +162,7 @@ def finding_text(f: Finding, variable: str, lang: Lang = "zh") -> str:
     if f.code == "test_failed":
         return t("abtest_verdict_error", lang, treat=treat, metric=metric, msg=reason_text(p.get("reason"), lang))
     rel, lo, hi, pv = p["effect"], p["ci_low"], p["ci_high"], p["p_value"]
-    suffix = t("abtest_adjusted_note", lang) if p.get("adjusted") else ""
+    suffix = adjustment_note(p.get("adjustment_terms", TERMS), lang) if p.get("adjusted") else ""
     if p.get("correction"):
         suffix += t("abtest_corrected_note", lang, method="Holm" if p["correction"] == "holm" else "BH")
     level = level_text(p["alpha"])
@@ -228,8 +241,12 @@ def _adjusted_block(a: Analysis, key: str, comps: list[Comparison], level: str, 
     arows = [[variant_label(a.experiment.variable, c.treatment, lang), fmt_abs(key, c.adjusted.effect, lang),
               pct(c.adjusted.rel, True), f"{pct(c.adjusted.rel_low, True)} ～ {pct(c.adjusted.rel_high, True)}",
               fmt_p(c.adjusted.p_value)[2:], fmt_p(c.p_adjusted)[2:]] for c in adj if c.adjusted is not None]
+    used = tuple(x for x in TERMS if any(x in c.adjusted.terms for c in adj if c.adjusted is not None))
+    formula = "".join(f" + {t(f'abtest_term_{x}', lang)}" for x in used)
+    title = t("abtest_adjusted_title", lang, terms=terms_text(used, lang), formula=formula) if used else \
+        t("abtest_adjusted_title_none", lang)
     return [note(t("abtest_unadjusted_note", lang), "info"),
-            f'<div class="lo" style="font-weight:600">{esc(t("abtest_adjusted_title", lang))}</div>',
+            f'<div class="lo" style="font-weight:600">{esc(title)}</div>',
             table(pd.DataFrame(arows, columns=acols), numeric=acols[1:])]
 
 

@@ -53,7 +53,10 @@ register({
     "abtest_srm_ok": ("分流比例正常（SRM 检验 p={p}）：实际 {obs}，计划 {plan}。",
                       "Split as planned (SRM p={p}): assigned {obs}, planned {plan}."),
     "abtest_verdict_error": ("{treat} 的{metric}无法检验：{msg}", "{treat}: {metric} cannot be tested: {msg}"),
-    "abtest_adjusted_note": ("（已按直播间×时段调整）", " (adjusted for room × time slot)"),
+    "abtest_adjusted_note": ("（已按{terms}调整）", " (adjusted for {terms})"),
+    "abtest_adjusted_note_none": ("（场次回归：只有一个直播间、一个时段，无需调整）",
+                                  " (session regression: one room and one time slot, nothing to adjust for)"),
+    "abtest_term_room_id": ("直播间", "room"), "abtest_term_slot": ("时段", "time slot"),
     "abtest_corrected_note": ("（{method} 多重比较校正后）", " ({method}-corrected for multiple arms)"),
     "abtest_nothing_yet": ("还没有可分析的样本（实验尚未开始或没有分组记录）。",
                            "Nothing to analyse yet (the experiment has not started or has no assignments)."),
@@ -77,9 +80,15 @@ register({
     "abtest_col_ctw": ("胜出概率", "Chance to win"), "abtest_control_tag": ("（对照）", " (control)"),
     "abtest_col_group": ("分组", "Group"), "abtest_col_treatment": ("实验组", "Treatment"),
     "abtest_pp": (" 个百分点", " pp"),
-    "abtest_adjusted_title": ("按直播间×时段调整后（WLS 回归 y ~ 组别 + 直播间 + 时段，HC1 稳健标准误；结论依据此结果）",
-                              "Adjusted for room × time slot (WLS y ~ variant + room + slot, HC1 robust SEs; "
-                              "the verdict uses this)"),
+    "abtest_adjusted_title": ("按{terms}调整后（WLS 回归 y ~ 组别{formula}，HC1 稳健标准误；相对差的区间与 p 值"
+                              "出自同一回归；结论依据此结果）",
+                              "Adjusted for {terms} (WLS y ~ variant{formula}, HC1 robust SEs; the relative "
+                              "interval and p-value come from this regression; the verdict uses this)"),
+    "abtest_adjusted_title_none": ("场次回归（WLS 回归 y ~ 组别，HC1 稳健标准误；只有一个直播间、一个时段，无需调整；"
+                                   "相对差的区间与 p 值出自同一回归；结论依据此结果）",
+                                   "Session regression (WLS y ~ variant, HC1 robust SEs; one room and one time "
+                                   "slot, nothing to adjust for; the relative interval and p-value come from this "
+                                   "regression; the verdict uses this)"),
     "abtest_adjusted_none": ("场次太少，无法做直播间×时段调整，结论依据未调整结果。",
                              "Too few sessions for the room × slot adjustment; the verdict uses the unadjusted result."),
     "abtest_unadjusted_note": ("上表为未调整结果（delta 方法）。", "The table above is unadjusted (delta method)."),

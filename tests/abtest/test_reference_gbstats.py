@@ -8,6 +8,7 @@ Source: https://github.com/growthbook/growthbook, commit 8f1db4456915a8e7b7faf23
 * ``packages/stats/tests/test_gbstats.py`` (G) -- ``analyze_metric_df`` on sums, including
   ``RA_STATISTICS_DF`` (CUPED, "mean_ra"); rounded to 9 decimals (``DECIMALS = 9``),
 * ``packages/stats/tests/bayesian/test_tests.py`` (B) -- ``EffectBayesianABTest``, 5 decimals,
+* ``packages/stats/tests/test_shared_models.py`` (S) -- ``compute_theta``, 5 decimals,
 
 and, for the sample-ratio check, ``packages/stats/tests/test_gbstats.py`` at commit
 49bfdc71b9106d9ec1749b7cca64979e3eb69a51 (2023-02-17; the test was dropped in the next commit,
@@ -100,6 +101,15 @@ def _ra(row: dict, binary: bool = False) -> ArmStats:
                     covariate_sum=row["covariate_sum"],
                     covariate_sum_squares=row["covariate_sum"] if binary else row["covariate_sum_squares"],
                     main_covariate_sum_product=row["main_covariate_sum_product"])
+
+
+def test_cuped_theta_pooled_over_both_arms():
+    # S TestComputeTheta.test_returns_0_no_variance: both arms post METRIC_3 = [2, 1, 5, 3] with pre
+    #   METRIC_1 = [0.3, 0.5, 0.9, 22]: round(compute_theta(a, b), 5) == 0.01864; a covariate of zeros -> 0
+    arm_ = ArmStats.from_values([2, 1, 5, 3], covariates=[0.3, 0.5, 0.9, 22])
+    assert compare(arm_, arm_, metric="mean", relative=False, cuped=True).theta == pytest.approx(0.01864, abs=D5)
+    flat = ArmStats.from_values([2, 1, 5, 3], covariates=[0, 0, 0, 0])
+    assert compare(flat, flat, metric="mean", relative=False, cuped=True).theta == 0
 
 
 def test_cuped_relative_mean():

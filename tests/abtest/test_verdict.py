@@ -5,6 +5,7 @@ The sentences made from them are tested in tests/render/test_abtest.py.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -12,10 +13,11 @@ from scipy import stats as st
 
 import liveops_nb
 from liveops_nb.abtest import analysis as an
+from liveops_nb.abtest.adjustment import Adjusted
 from liveops_nb.abtest.verdict import comparison_finding, findings
-from liveops_nb.render.abtest import verdicts
+from liveops_nb.render.abtest import finding_text, verdicts
 
-from .helpers import arm, tiny_experiment
+from .helpers import aggregate_experiment, arm, tiny_experiment
 
 
 def test_skewed_split_blocks_the_verdict(tmp_path):
@@ -70,3 +72,37 @@ def test_findings_are_language_neutral(tds):
     for f in findings(a):
         for v in f.params.values():
             assert not isinstance(v, str) or v in ("holm", "bh", "higher", "lower", "neutral")
+
+
+def test_session_verdict_uses_one_model_and_names_its_terms(tmp_path):
+    # EXP-AGG: six sessions of one room, all 20:00 (one slot) -> the regression has no adjustment terms
+    a = an.analyze(liveops_nb.open(aggregate_experiment(tmp_path / "agg")), "EXP-AGG")
+    (c,) = a.comparisons
+    (f,) = findings(a)
+    # interval and p-value shown together come from the same fit (one treatment: no correction)
+    assert (f.params["effect"], f.params["ci_low"], f.params["ci_high"]) == (c.adjusted.rel, c.adjusted.rel_low,
+                                                                             c.adjusted.rel_high)
+    assert f.params["p_value"] == c.adjusted.p_value == c.p_adjusted
+    assert (f.params["p_value"] < 0.05) == (f.params["ci_low"] > 0 or f.params["ci_high"] < 0)
+    assert f.params["adjusted"] is True and f.params["adjustment_terms"] == []
+    (zh,), (en,) = verdicts(a, "zh"), verdicts(a, "en")
+    assert "直播间×时段" not in zh.text and "一个直播间、一个时段" in zh.text
+    assert "room × time slot" not in en.text and "one room and one time slot" in en.text
+
+
+@pytest.mark.parametrize(("terms", "zh", "en"), [
+    (("room_id", "slot"), "已按直播间×时段调整", "adjusted for room × time slot"),
+    (("room_id",), "已按直播间调整", "adjusted for room)"),
+    (("slot",), "已按时段调整", "adjusted for time slot"),
+])
+def test_verdict_names_the_adjustment_terms_used(terms, zh, en):
+    arms = {"A": arm(100, 10.0, 4.0), "B": arm(100, 11.0, 4.0)}
+    c = an.compare_arms("gmv", "mean", "A", "B", arms, an.Options())
+    adj = Adjusted(1.0, 0.5, 1.5, 0.001, 0.1, 0.02, 0.06, 0.14, 0.001, 10.0, 200, terms)
+    c = an.Comparison(**{**c.__dict__, "adjusted": adj, "p_adjusted": adj.p_value})
+    f = comparison_finding(c)
+    assert f.params["adjustment_terms"] == list(terms) and (f.params["ci_low"], f.params["ci_high"]) == (0.06, 0.14)
+    assert zh in finding_text(f, "script", "zh") and en in finding_text(f, "script", "en")
+    # a finding archived before the terms were recorded keeps its old wording
+    legacy = replace(f, params={k: v for k, v in f.params.items() if k != "adjustment_terms"})
+    assert "adjusted for room × time slot" in finding_text(legacy, "script", "en")
