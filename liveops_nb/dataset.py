@@ -313,12 +313,36 @@ class Dataset:
         byd, wh = grains.check_by(by), grains.check_where(where)
 
         def build() -> pd.DataFrame:
+            done = self._kpis_subset(keys, byd, wh)
+            if done is not None:
+                return done
             frame, missing, summed = self._base_frame(byd, wh, {i for m in metrics for i in m.inputs})
             out = formulas.apply(self.con, frame, byd, metrics)
             out.attrs.update(missing=formulas.missing_keys(metrics, missing), people_summed=summed)
             return out
-        wkey = _where_key(wh)
-        return _copy(self._cache.get_or_make(("kpis", tuple(keys), byd, wkey), build))
+        return _copy(self._cache.get_or_make(("kpis", tuple(keys), byd, _where_key(wh)), build))
+
+    def _kpis_subset(self, keys: list[str], by: tuple[str, ...], where: dict[str, tuple]) -> pd.DataFrame | None:
+        """A filtered request served from an earlier unfiltered result at the same grain, or None.
+
+        Only for filters on session attributes the result is grouped by: the rows of those groups
+        carry the same numbers (every formula is applied per group), so the page of any session
+        reads no data once the all-sessions result at its grain is there.
+        """
+        if not where or not set(where) <= set(by) or not set(where) <= set(grains.SESSION_DIMS):
+            return None
+        for key, frame in self._cache.items():
+            if not (isinstance(key, tuple) and key[0] == "kpis" and key[2] == by and key[3] == ()
+                    and set(keys) <= set(key[1])):
+                continue
+            dims = grains.select_sessions(self.session_dims, where)
+            keep = pd.Series(True, index=frame.index)
+            for k in where:
+                keep &= frame[k].isin(dims[k])
+            part = frame.loc[keep, [*by, *keys]].reset_index(drop=True)
+            part.attrs = {**frame.attrs, "missing": {k: v for k, v in frame.attrs["missing"].items() if k in keys}}
+            return part
+        return None
 
     def _base_frame(self, by: tuple[str, ...], where: dict[str, tuple], names: set[str]
                     ) -> tuple[pd.DataFrame, dict[str, Reason], bool]:

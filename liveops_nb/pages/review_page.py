@@ -113,7 +113,7 @@ class ReviewPage(Page):
     def _warm_up(self) -> None:
         """Work done before the request in a pre-heated kernel, most useful first; stops once the request is in."""
         from .. import comments
-        from ..review import timeline
+        from ..review import products, timeline, traffic
 
         latest = self.ds.session_info.session_id.iloc[-1]
         steps = [self._import_all,
@@ -124,6 +124,11 @@ class ReviewPage(Page):
                  lambda: self.ds.kpis(list(timeline.MINUTE_KPIS), by=["session_id", "minute"])]
         # the likely first page: the latest session's sections
         steps += [lambda name=name: self._built_items(name, latest) for name in sections.REVIEW]
+        # then every session's numbers at the sections' grains: a page opened with ?session= reads no data
+        steps += [lambda: self.ds.kpis(list(traffic.CHANNEL_KEYS), by=["session_id", "channel"]),
+                  lambda: self.ds.kpis(list(traffic.CHANNEL_KEYS), by=["session_id", "channel_group"]),
+                  lambda: self.ds.kpis(list(products.KPI_KEYS), by=["session_id", "product_id"]),
+                  lambda: self.ds.bases(list(products.BASE_COLUMNS), by=["session_id", "product_id"])]
         for step in steps:
             if not preheating():
                 return

@@ -5,6 +5,7 @@ import os
 import time
 
 import pandas as pd
+import pytest
 
 import liveops_nb
 from liveops_nb.engine.cache import ResultCache
@@ -61,3 +62,24 @@ def test_bounded_least_recently_used_and_clearable(tiny_ds):
     tiny_ds.kpis(["uv"])
     tiny_ds.clear_cache()
     assert len(tiny_ds._cache) == 0
+
+
+def test_a_session_is_served_from_the_all_sessions_result_at_its_grain(tiny_dir, monkeypatch):
+    """After the all-sessions KPIs by (session, channel), one session's read no data and are the same numbers."""
+    fresh = liveops_nb.open(tiny_dir)
+    expected = fresh.kpis(["views", "uv"], by=["session_id", "channel"], where={"session_id": "S1"})
+    ds = liveops_nb.open(tiny_dir)
+    everything = ds.kpis(["uv", "views", "gmv"], by=["session_id", "channel"])
+    assert set(everything.session_id) == {"S1", "S2"}
+
+    def no_query(*_a, **_k):
+        raise AssertionError("a query was run")
+    monkeypatch.setattr(ds.con, "execute", no_query)
+    got = ds.kpis(["views", "uv"], by=["session_id", "channel"], where={"session_id": "S1"})
+    pd.testing.assert_frame_equal(got, expected)
+    assert got.attrs == expected.attrs
+    # a filter the grain does not group by, or a key the earlier result lacks, is computed afresh
+    with pytest.raises(AssertionError, match="a query was run"):
+        ds.kpis(["views"], by=["channel"], where={"session_id": "S1"})
+    with pytest.raises(AssertionError, match="a query was run"):
+        ds.kpis(["orders"], by=["session_id", "channel"], where={"session_id": "S1"})
