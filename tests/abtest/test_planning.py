@@ -66,6 +66,16 @@ def test_power_proportion_hand_worked():
     assert got == pytest.approx(expected, rel=1e-10)
 
 
+def test_power_proportion_matches_statsmodels_normal_ind_power():
+    # equal arms: the unpooled se sqrt((p_c q_c + p_t q_t)/n) = sigma sqrt(2/n) with
+    # sigma = sqrt((p_c q_c + p_t q_t)/2), so statsmodels' NormalIndPower with d = delta/sigma is the same power
+    sigma = math.sqrt((0.1 * 0.9 + 0.11 * 0.89) / 2)
+    for alternative, sm_alt in (("two-sided", "two-sided"), ("greater", "larger")):
+        ours = power(0.10, baseline_mean=0.10, metric="proportion", n_per_arm=10_000, alternative=alternative)
+        ref = NormalIndPower().power(effect_size=0.01 / sigma, nobs1=10_000, ratio=1, alpha=0.05, alternative=sm_alt)
+        assert ours == pytest.approx(ref, rel=1e-12)
+
+
 def test_sample_size_cohen_d_02():
     # n = 2 (1.959964 + 0.841621)^2 / 0.2^2 = 2 * 7.848879 / 0.04 = 392.44 -> 393 (Cohen 1988: 393)
     assert 2 * (Z975 + Z80) ** 2 / 0.04 == pytest.approx(392.44, abs=0.01)
