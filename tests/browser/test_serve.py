@@ -190,3 +190,42 @@ def test_served_kernel_spec_starts_ipykernel_under_the_sandbox(tmp_path):
     writable = [argv[i + 1] for i, a in enumerate(argv) if a == "--write"]
     assert writable == [str(scratch), "/dev", str(tmp_path / "archive")]
     assert shutil.which(argv[0]) or Path(argv[0]).exists()
+
+
+@pytest.mark.browser
+@pytest.mark.xdist_group("browser")
+def test_password_instead_of_token(demo_dir, tmp_path):
+    """``--password-file`` with ``--no-token``: the login form accepts the password, nothing else."""
+    import http.cookiejar
+    import re
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from jupyter_server.auth.security import passwd
+
+    secret = "correct horse battery staple"
+    (tmp_path / "pw").write_text(passwd(secret), encoding="utf-8")
+    port = free_port()
+    proc, url = start_serve(demo_dir, CACHE / f"serve-pw-{port}.log", token="", port=port, timeout=120,
+                            extra_args=["--no-token", "--password-file", str(tmp_path / "pw"), "--archive", "off",
+                                        "--pool-size", "0"])
+    try:
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        xsrf = re.search(r'name="_xsrf" value="([^"]+)"', opener.open(url + "/login").read().decode()).group(1)
+
+        def login(password: str) -> int:
+            body = urllib.parse.urlencode({"_xsrf": xsrf, "password": password}).encode()
+            try:
+                return opener.open(url + "/login?next=/voila/render/00-sessions.ipynb", body).status
+            except urllib.error.HTTPError as err:
+                return err.code
+
+        assert get(url, "/voila/render/00-sessions.ipynb?token=")[0] == 302  # an empty token is no token
+        assert login("wrong password") == 401
+        assert login(secret) == 200  # redirected to the landing page, which renders
+        page = opener.open(url + "/voila/render/00-sessions.ipynb").read().decode()
+        assert "lo-landing-sessions" in page and "LandingPage(" not in page
+    finally:
+        stop_voila(proc)
