@@ -7,7 +7,7 @@ replace the rows of their sessions, and both files are written atomically
 lose none of each other's rows, and a reader never sees half an index.
 
 ``batch.json`` is a list of rows: ``session_id``, ``status`` (``ok``, ``skipped``, ``failed``,
-``interrupted``, ``not_run``), ``seconds``, ``error``, ``section_errors`` and ``report`` (the
+``interrupted``, ``not_run``; ``pending`` while a run goes on), ``seconds``, ``error``, ``section_errors`` and ``report`` (the
 relative link to the session's ``review.html``, or null when no complete report exists).
 """
 from __future__ import annotations
@@ -34,7 +34,8 @@ LOCK_TIMEOUT = 120.0
 
 STATUS_TEXT = {"ok": ("完成", "done"), "skipped": ("已存在", "already done"), "failed": ("失败", "failed"),
                "interrupted": ("已中断（重新运行以继续）", "interrupted (rerun to resume)"),
-               "not_run": ("未运行（重新运行以继续）", "not run (rerun to resume)")}
+               "not_run": ("未运行（重新运行以继续）", "not run (rerun to resume)"),
+               "pending": ("未完成（运行中；如运行已终止，重新运行以继续）", "pending (running; if the run was killed, rerun to resume)")}
 
 
 def report_link(out: Path, session_id: str) -> str | None:
@@ -122,7 +123,7 @@ def _page(rows: list[dict[str, Any]], summary: BatchSummary, sessions: pd.DataFr
                  html.escape(str(r.room_name)) if r is not None else "",
                  f"{r.start_time:%Y-%m-%d %H:%M}" if r is not None else "",
                  fmt_value(r.gmv, "CNY", "zh" if zh else "en") if r is not None else "", status, link]
-        cls = f' class="{status_key}"' if status_key in ("failed", "interrupted", "not_run") else ""
+        cls = f' class="{status_key}"' if status_key in ("failed", "interrupted", "not_run", "pending") else ""
         body.append(f"<tr{cls}>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     title = "下播复盘报告" if zh else "Session review reports"
     run_line = html.escape(summary.counts_line())
@@ -130,7 +131,7 @@ def _page(rows: list[dict[str, Any]], summary: BatchSummary, sessions: pd.DataFr
     return f"""<!doctype html><html lang="{'zh-CN' if zh else 'en'}"><head><meta charset="utf-8"><title>{title}</title>
 <style>body{{font-family:'Noto Sans CJK SC','PingFang SC','Microsoft YaHei',sans-serif;margin:24px;color:#262626}}
 table{{border-collapse:collapse;font-size:13px}}td,th{{padding:5px 10px;border-bottom:1px solid #eee;text-align:left}}
-th{{background:#fafafa}}tr.failed td{{background:#fff1f0}}tr.interrupted td,tr.not_run td{{background:#fffbe6}}</style>
+th{{background:#fafafa}}tr.failed td{{background:#fff1f0}}tr.interrupted td,tr.not_run td,tr.pending td{{background:#fffbe6}}</style>
 </head><body>
 <h1>{title}</h1><p>{run_line} · {dt.datetime.now():%Y-%m-%d %H:%M}</p>
 <table><thead><tr>{heads}</tr></thead><tbody>{''.join(body)}</tbody></table></body></html>"""

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-STATUSES = ("ok", "skipped", "failed", "interrupted", "not_run")
+STATUSES = ("ok", "skipped", "failed", "interrupted", "not_run", "pending")
 
 
 @dataclass
@@ -15,7 +15,8 @@ class SessionOutcome:
 
     ``status``: ``ok`` (report written), ``skipped`` (a complete report existed), ``failed`` (``error`` says why),
     ``interrupted`` (the run stopped while this session ran; nothing was written) or ``not_run`` (the run stopped
-    before it started).
+    before it started); ``pending`` only in the index written while the run goes on (not finished yet -- if
+    the run was killed outright, it never will: rerun to resume).
     """
 
     session_id: str
@@ -47,6 +48,8 @@ class BatchSummary:
         line = f"{c['ok']} done, {c['skipped']} skipped (already done), {c['failed']} failed"
         if c["interrupted"] or c["not_run"] or self.interrupted:
             line += f", {c['interrupted']} interrupted, {c['not_run']} not run"
+        if c["pending"]:
+            line += f", {c['pending']} pending"
         return line
 
     def text(self) -> str:

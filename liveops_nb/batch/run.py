@@ -144,19 +144,29 @@ def run_batch(data_dir: str | Path, sessions: str, out: str | Path, *, workers: 
         stopping.cooperate()  # from here on a signal sets the stop flag and the run winds down
         outcomes = {sid: SessionOutcome(sid, "skipped") for sid in ids if sid not in todo}
         kernels = KernelPool(cwd=nb.parent, stop=stopping.event)
+        table = ds.sessions()
 
         def one(sid: str) -> SessionOutcome:
             return run_one(sid, data, out, notebook=nb, lang=lang, validate=False, kernels=kernels,
                            stop=stopping.event)
 
+        def so_far(done: dict[str, SessionOutcome]) -> None:
+            """The index while the run goes on (a run killed outright still leaves one): unfinished = pending."""
+            rows = [outcomes.get(s) or done.get(s) or SessionOutcome(s, "pending") for s in ids]
+            try:
+                write_index(BatchSummary(out, rows), table, lang)
+            except (LiveOpsError, OSError):
+                pass  # the final index below reports the problem
+
         try:
-            outcomes.update(_run_workers(todo, one, workers, stopping, kernels, progress))
+            so_far({})
+            outcomes.update(_run_workers(todo, one, workers, stopping, kernels, progress, so_far))
         finally:
             kernels.close()
         for sid in todo:
             outcomes.setdefault(sid, SessionOutcome(sid, "not_run"))
         summary = BatchSummary(out, [outcomes[s] for s in ids], interrupted=stopping.name)
-        write_index(summary, ds.sessions(), lang)
+        write_index(summary, table, lang)
     if summary.interrupted:
         raise BatchInterruptedError(summary.interrupted, 128 + stopping.signum,
                                     f"{summary.counts_line()} -> {out / 'index.html'}; "
@@ -165,8 +175,12 @@ def run_batch(data_dir: str | Path, sessions: str, out: str | Path, *, workers: 
 
 
 def _run_workers(todo: list[str], run: Callable[[str], SessionOutcome], workers: int, stopping: _StopSignals,
-                 kernels: KernelPool, progress: bool) -> dict[str, SessionOutcome]:
-    """Run ``todo`` in daemon worker threads until done or stopped; outcomes of the sessions that ended."""
+                 kernels: KernelPool, progress: bool,
+                 on_progress: Callable[[dict[str, SessionOutcome]], None]) -> dict[str, SessionOutcome]:
+    """Run ``todo`` in daemon worker threads until done or stopped; outcomes of the sessions that ended.
+
+    ``on_progress`` is called from this (the main) thread with the outcomes so far whenever a session ends.
+    """
     from tqdm.auto import tqdm
 
     queue, lock = deque(todo), threading.Lock()
@@ -192,8 +206,14 @@ def _run_workers(todo: list[str], run: Callable[[str], SessionOutcome], workers:
     try:
         for th in threads:
             th.start()
+        reported = 0
         while any(th.is_alive() for th in threads) and not stopping.event.is_set():
             stopping.event.wait(0.2)  # a signal handler sets the event: this wait ends at once
+            with lock:
+                done = dict(outcomes)
+            if reported < len(done) and not stopping.event.is_set():
+                on_progress(done)
+                reported = len(done)
         if stopping.event.is_set():
             kernels.kill_all()  # sessions in flight end now; their builds are discarded
             deadline = time.monotonic() + STOP_GRACE_SECONDS

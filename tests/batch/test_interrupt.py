@@ -76,10 +76,16 @@ def _assert_nothing_partial(out: Path) -> None:
         assert report_dir(out, sid).exists() == report_complete(out, sid), sid
 
 
+def _alive(k: psutil.Process) -> bool:
+    try:
+        return k.is_running() and k.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
 def _assert_dead(kernels: list[psutil.Process]) -> None:
     time.sleep(0.5)
-    alive = [k for k in kernels if k.is_running() and k.status() != psutil.STATUS_ZOMBIE]
-    assert not alive, "kernels outlived the batch run"
+    assert not [k for k in kernels if _alive(k)], "kernels outlived the batch run"
 
 
 def test_ctrl_c_stops_promptly_writes_the_index_and_a_rerun_resumes(setup):
@@ -145,3 +151,29 @@ def test_sigterm_stops_two_workers_in_flight_and_leaves_no_report_half_written(s
         assert f"<td>{sid}</td>" in index and f'href="{report_dir_name(sid)}/review.html"' in index
     assert {s: r["report"] for s, r in _rows(out).items()} == {s: f"{report_dir_name(s)}/review.html" for s in IDS}
     assert [r["status"] for r in _rows(out).values()] == ["ok", "ok", "ok"]
+
+
+def test_a_run_killed_outright_leaves_an_index_of_what_finished_and_no_partial_report(setup):
+    data, nb, out, log = setup
+    proc = _batch(data, nb, out, log, slow=["S_1"])
+    _wait_for(lambda: report_complete(out, "S 1") and started(log) == ["S 1", "S_1"], proc)
+    _wait_for(lambda: _rows(out)["S 1"]["status"] == "ok", proc)  # the index is kept up to date during the run
+    kernels = _kernels(proc)
+    proc.send_signal(signal.SIGKILL)  # no handler runs: the worst case
+    proc.communicate(timeout=30)
+    deadline = time.monotonic() + 10  # orphaned kernels notice their parent is gone (ipykernel polls each second)
+    while any(_alive(k) for k in kernels) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    _assert_dead(kernels)
+    rows = _rows(out)
+    assert [rows[s]["status"] for s in IDS] == ["ok", "pending", "pending"]
+    assert (out / "index.html").read_text(encoding="utf-8").count("<a href=") == 1
+    assert not report_dir(out, "S_1").exists()  # the build in flight never reached its final path
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]  # index files are replaced whole
+
+    again = _batch(data, nb, out, log)
+    _, err = again.communicate(timeout=180)
+    assert again.returncode == 0, err
+    assert started(log) == ["S 1", "S_1", "S_1", "S/1"]  # resumed: only the unfinished sessions ran
+    assert [_rows(out)[s]["status"] for s in IDS] == ["skipped", "ok", "ok"]
+    _assert_nothing_partial(out)  # the killed run's build folder was cleared
