@@ -92,7 +92,8 @@ def _rules(table: Table, t, present: list[str]) -> list[tuple[str, str, Any]]:
         if not c.nullable:
             rules.append((c.name, "missing", x.isnull()))
     if table.name == "orders" and {"amount", "refund_amount"} <= set(present):
-        rules.append(("refund_amount", "refund", t.refund_amount > t.amount))
+        # a negative amount is its own problem, not also a refund larger than it
+        rules.append(("refund_amount", "refund", (t.refund_amount > t.amount) & (t.amount >= 0)))
     span = _SPANS.get(table.name)
     if span and set(span) <= set(present):
         rules.append((span[1], "order", t[span[1]] < t[span[0]]))

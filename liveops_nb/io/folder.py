@@ -235,12 +235,19 @@ def from_connection(con: Any) -> RawTables:
 
 
 def _type_missing_columns(t, table: Table):
-    """An all-missing Parquet column has no type (NULL); give it the data model's type so it reads as missing."""
+    """Give the data model's type to Parquet columns Ibis has no type for.
+
+    An all-missing column has type NULL (it then reads as missing values); nanosecond
+    time-zone-aware timestamps (what pandas writes by default) are DuckDB's TIMESTAMPTZ_NS,
+    read as microsecond instants like every other timestamp.
+    """
     casts = {}
     for c in table.columns:
         if c.name in t.columns:
             dtype = t[c.name].type()
-            if dtype.is_null() or (dtype.is_unknown() and "NULL" in str(dtype)):
+            untyped = dtype.is_null() or (dtype.is_unknown() and "NULL" in str(dtype))
+            tz_ns = dtype.is_unknown() and "TIMESTAMPTZ" in str(dtype) and c.dtype == "timestamp"
+            if untyped or tz_ns:
                 casts[c.name] = t[c.name].cast(_IBIS_TYPES[c.dtype])
     return t.mutate(**casts) if casts else t
 
