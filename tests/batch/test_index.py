@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -66,6 +67,7 @@ def test_a_later_run_on_other_sessions_keeps_the_earlier_rows(tmp_path):
 
 WRITER = r"""
 import sys
+import threading
 from pathlib import Path
 import pandas as pd
 from liveops_nb.batch import BatchSummary, SessionOutcome, write_index
@@ -83,9 +85,25 @@ def test_two_processes_writing_the_index_at_once_lose_no_row(tmp_path):
     n = 25
     procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), who, str(n)], env=env,
                               stderr=subprocess.PIPE, text=True) for who in ("A", "B")]
+    bad, reads = [], [0]
+
+    def reader() -> None:  # alongside the writers: every read of batch.json is a whole file
+        while any(p.poll() is None for p in procs):
+            try:
+                json.loads((tmp_path / "batch.json").read_text(encoding="utf-8"))
+                reads[0] += 1
+            except FileNotFoundError:
+                continue
+            except ValueError as err:
+                bad.append(str(err))
+
+    watcher = threading.Thread(target=reader)
+    watcher.start()
     (tmp_path / "go").touch()
     errs = [p.communicate(timeout=120)[1] for p in procs]
+    watcher.join()
     assert [p.returncode for p in procs] == [0, 0], errs
+    assert bad == [] and reads[0] > 0
     rows = _rows(tmp_path)
     assert sorted(rows) == sorted(f"{w}{i}" for w in "AB" for i in range(n))  # 50 rows: no update lost
     assert (tmp_path / "index.html").read_text(encoding="utf-8").count("<tr><td>") == 2 * n
