@@ -50,7 +50,13 @@ def merged_rows(summary: BatchSummary) -> list[dict[str, Any]]:
     out = summary.out
     rows = []
     for o in summary.outcomes:
-        rows.append({**asdict(o), "report": report_link(out, o.session_id)})
+        if o.status in ("ok", "skipped"):  # this run wrote or checked the report: no need to read it again
+            link: str | None = f"{quote(report_dir_name(o.session_id))}/review.html"
+        elif o.status == "pending":  # written during the run: not finished yet
+            link = None
+        else:  # failed / stopped: an earlier report may still be there
+            link = report_link(out, o.session_id)
+        rows.append({**asdict(o), "report": link})
     ran = {o.session_id for o in summary.outcomes}
     for old in _read_rows(out / "batch.json"):
         sid = old.get("session_id")
