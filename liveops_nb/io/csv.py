@@ -38,6 +38,8 @@ TEXT_MISSING_TOKENS = MISSING_TOKENS | {"nan", "NaN", "NaT"}
 _FIELD_LIMIT = 2**31 - 1  # cells of any length (the csv module's default limit is 128 KiB)
 _NUMBER_HINT = "plain numbers; ¥1,234 / 15.3% / 1.2万 / 1分5秒 / - are also understood"
 _SAMPLE = 5
+_TRUE = frozenset({"1", "true", "yes", "y", "是", "t"})
+_FALSE = frozenset({"0", "false", "no", "n", "否", "f"})
 
 
 def read_csv(path: Path, table: Table, raw: RawTables, tz: str) -> pd.DataFrame:
@@ -72,8 +74,9 @@ def read_csv(path: Path, table: Table, raw: RawTables, tz: str) -> pd.DataFrame:
             "check that Chinese text (hosts, titles, comments) reads right; save the file as UTF-8 "
             "(Excel: 'CSV UTF-8') to silence this warning"))
     header, records, lines = _records(decoded.text, path, table)
-    df = pd.DataFrame({name: [r[j] for r in records] for j, name in enumerate(header)},
-                      index=range(len(records)), dtype=object)
+    columns = list(zip(*records, strict=True)) if records else [() for _ in header]
+    df = pd.DataFrame({name: pd.Series(columns[j], dtype="str") for j, name in enumerate(header)},
+                      index=range(len(records)))
     reader = _Columns(df, lines, path, table, raw, tz)
     return pd.DataFrame({col: reader.column(col) for col in header}, index=df.index)
 
@@ -84,22 +87,14 @@ def _records(text: str, path: Path, table: Table) -> tuple[list[str], list[list[
     first = text.split("\n", 1)[0]
     delimiter = max((",", "\t", ";"), key=lambda d: sum(c.strip().strip('"') in table.column_names
                                                         for c in first.split(d)))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    rows: list[tuple[int, list[str]]] = []
-    start = 1
-    try:
-        for rec in reader:
-            if any(f.strip() for f in rec):
-                rows.append((start, rec))
-            start = reader.line_num + 1
-    except csv.Error as err:
-        if "unexpected end of data" in str(err):
-            raise DataFileError(path, table.name, "a quoted cell is never closed (its quote opens on this line)",
-                                'close the quote, or write a literal quote inside a quoted cell as two quotes ("")',
-                                line=start) from None
-        raise DataFileError(path, table.name, f"is not well-formed CSV ({err})",
-                            'quote cells that contain quotes, and double the quotes inside them ("")',
-                            line=reader.line_num) from None
+    try:  # fast: one record per physical line, so a record's line is its position
+        recs = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error:
+        recs = []
+    if recs and len(recs) == _physical_lines(text) and all(recs):
+        rows = [(no, rec) for no, rec in enumerate(recs, start=1) if len(rec) > 1 or rec[0].strip()]
+    else:  # quoted line breaks, blank lines or a malformed file: follow the reader's line count
+        rows = _numbered_records(text, delimiter, path, table)
     if not rows:
         raise DataFileError(path, table.name, "file has no header line", f"export {table.name} again")
     header = [h.strip() or f"unnamed_{j + 1}" for j, h in enumerate(rows[0][1])]
@@ -119,6 +114,32 @@ def _records(text: str, path: Path, table: Table) -> tuple[list[str], list[list[
     return header, [rec for _, rec in rows[1:]], [no for no, _ in rows[1:]]
 
 
+def _physical_lines(text: str) -> int:
+    ends = text.count("\n") + text.count("\r") - text.count("\r\n")
+    return ends + (0 if text.endswith(("\n", "\r")) else 1)
+
+
+def _numbered_records(text: str, delimiter: str, path: Path, table: Table) -> list[tuple[int, list[str]]]:
+    """Non-blank records with the line where each starts; malformed CSV is refused naming the line."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for rec in reader:
+            if rec and (len(rec) > 1 or rec[0].strip()):  # blank lines are skipped
+                rows.append((start, rec))
+            start = reader.line_num + 1
+    except csv.Error as err:
+        if "unexpected end of data" in str(err):
+            raise DataFileError(path, table.name, "a quoted cell is never closed (its quote opens on this line)",
+                                'close the quote, or write a literal quote inside a quoted cell as two quotes ("")',
+                                line=start) from None
+        raise DataFileError(path, table.name, f"is not well-formed CSV ({err})",
+                            'quote cells that contain quotes, and double the quotes inside them ("")',
+                            line=reader.line_num) from None
+    return rows
+
+
 class _Columns:
     """Types the columns of one file and reports what cannot be read."""
 
@@ -130,10 +151,11 @@ class _Columns:
         if col not in self.table.column_names:
             return self.df[col].astype("string")
         spec = self.table.column(col)
-        cells = [c.strip() for c in self.df[col].tolist()]
+        stripped = self.df[col].str.strip()
         if spec.dtype == "string":
-            s = pd.Series(cells, index=self.df.index, dtype="string")
+            s = stripped.astype("string")
             return s.where(~s.isin(TEXT_MISSING_TOKENS), None)
+        cells = stripped.tolist()
         if spec.dtype == "bool":
             return self._bools(col, cells)
         if spec.dtype == "timestamp":
@@ -141,24 +163,26 @@ class _Columns:
         return self._numbers(col, spec, cells)
 
     def _bools(self, col: str, cells: list[str]) -> pd.Series:
-        out = pd.Series(pd.NA, index=self.df.index, dtype="boolean")
+        values: list[bool | None] = []
         bad = []
         for i, c in enumerate(cells):
             low = c.lower()
-            if low in {"1", "true", "yes", "y", "是", "t"}:
-                out.iloc[i] = True
-            elif low in {"0", "false", "no", "n", "否", "f"}:
-                out.iloc[i] = False
-            elif c not in TEXT_MISSING_TOKENS:
-                bad.append(i)
+            if low in _TRUE:
+                values.append(True)
+            elif low in _FALSE:
+                values.append(False)
+            else:
+                values.append(None)
+                if c not in TEXT_MISSING_TOKENS:
+                    bad.append(i)
         self._problem(col, bad, "values cannot be parsed as true/false", "fix these cells; expected "
                       "true/false, 是/否 or 1/0")
-        return out
+        return pd.Series(pd.array(values, dtype="boolean"), index=self.df.index)
 
     def _times(self, col: str, cells: list[str]) -> pd.Series:
         parsed = parse_time_column([None if c in TEXT_MISSING_TOKENS else c for c in cells], self.tz)
         self._problem(col, parsed.unparseable, "values cannot be parsed as times",
-                      "fix these cells; expected ISO timestamps such as 2026-09-07 19:30:00+08:00")
+                      "fix these cells; expected timestamps with the year first, such as 2026-09-07 19:30:00+08:00")
         self._problem(col, parsed.nonexistent, f"times without an offset do not exist or are ambiguous in {self.tz} "
                       "(a daylight-saving change)", "add the UTC offset to these cells (e.g. +08:00)")
         if parsed.naive and not parsed.aware:

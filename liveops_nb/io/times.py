@@ -9,7 +9,9 @@ Rules:
   offset: the naive ones are listed, the others converted).
 * A naive time that does not exist or is ambiguous in the zone (a daylight-saving change) is refused
   with its rows: only an offset says which instant is meant.
-* Anything pandas cannot read as a time (or outside the years it can hold) is refused.
+* Dates must be written year first (``2026-09-07``, ``2026/9/7``, ``2026.09.07``, ``2026年9月7日``):
+  ``07/09/2026`` could be 7 September or 9 July, and a time alone (``19:30``) has no date, so both
+  are refused rather than guessed per cell. Anything else pandas cannot read as a time is refused.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 _AWARE = re.compile(r"\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[zZ]|UTC|GMT|[+-]\d{2}(?::?\d{2})?)$")
+_YEAR_FIRST = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:$|[T\s])")
 UNIT = "us"
 
 
@@ -51,33 +54,51 @@ def parse_time_column(cells: Sequence[str | None], tz: str) -> TimeColumn:
         One value per cell (``NaT`` for missing or refused cells) and the positions to report.
     """
     n = len(cells)
-    out = pd.Series(pd.NaT, index=range(n), dtype=f"datetime64[{UNIT}, {tz}]")
-    present = [i for i, c in enumerate(cells) if c is not None]
-    aware = [i for i in present if _AWARE.search(cells[i] or "")]
-    aware_set = set(aware)
-    naive = [i for i in present if i not in aware_set]
-    col = TimeColumn(out, aware=aware, naive=naive)
-    if aware:
-        got = _parse([cells[i] for i in aware], utc=True)
+    utc_us = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)  # NaT
+    text = pd.Series(np.asarray(cells, dtype=object), dtype="str")
+    if text.str.contains("年", regex=False).any():
+        text = pd.Series([c if pd.isna(c) else _chinese_date(c) for c in text], dtype="str")
+    given = text.notna().to_numpy()
+    year_first = text.str.match(_YEAR_FIRST.pattern).to_numpy(dtype=bool)
+    has_offset = text.str.contains(_AWARE.pattern).to_numpy(dtype=bool)
+    aware = np.flatnonzero(year_first & has_offset)
+    naive = np.flatnonzero(year_first & ~has_offset)
+    col = TimeColumn(pd.Series(dtype=f"datetime64[{UNIT}, {tz}]"),
+                     unparseable=np.flatnonzero(given & ~year_first).tolist(), aware=aware.tolist())
+    if len(aware):
+        got = _parse(text.iloc[aware], utc=True)
         ok = got.notna().to_numpy()
-        out.iloc[np.asarray(aware)[ok]] = got[ok].dt.tz_convert(tz).to_numpy()
-        col.unparseable += [i for i, good in zip(aware, ok, strict=True) if not good]
-    if naive:
-        got = _parse([cells[i] for i in naive], utc=False)
+        utc_us[aware[ok]] = _utc_micros(got[ok])
+        col.unparseable += aware[~ok].tolist()
+    if len(naive):
+        got = _parse(text.iloc[naive], utc=False)
         ok = got.notna().to_numpy()
         local = got.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
         placed = local.notna().to_numpy()
-        out.iloc[np.asarray(naive)[placed]] = local[placed].to_numpy()
-        col.unparseable += [i for i, good in zip(naive, ok, strict=True) if not good]
-        col.nonexistent = [i for i, good, p in zip(naive, ok, placed, strict=True) if good and not p]
-        col.naive = [i for i, good in zip(naive, ok, strict=True) if good]
+        utc_us[naive[placed]] = _utc_micros(local[placed])
+        col.unparseable += naive[~ok].tolist()
+        col.nonexistent = naive[ok & ~placed].tolist()
+        col.naive = naive[ok].tolist()
     col.unparseable.sort()
+    col.values = pd.Series(utc_us.view(f"datetime64[{UNIT}]")).dt.tz_localize("UTC").dt.tz_convert(tz)
     return col
 
 
-def _parse(texts: list[str | None], *, utc: bool) -> pd.Series:
+def _utc_micros(s: pd.Series) -> np.ndarray:
+    """Tz-aware times as int64 microseconds since the epoch (UTC)."""
+    return s.dt.tz_convert("UTC").dt.tz_localize(None).astype(f"datetime64[{UNIT}]").to_numpy().view(np.int64)
+
+
+def _chinese_date(text: str) -> str:
+    """``2026年9月7日 19:30`` → ``2026-9-7 19:30``."""
+    if "年" not in text:
+        return text
+    return re.sub(r"^(\d{4})年(\d{1,2})月(\d{1,2})日\s*", lambda m: f"{m[1]}-{m[2]}-{m[3]} ", text).strip()
+
+
+def _parse(texts: pd.Series, *, utc: bool) -> pd.Series:
     """ISO 8601 first (fast, exact), then pandas' mixed-format parser for the cells it did not read."""
-    s = pd.Series(texts, dtype=object)
+    s = texts.reset_index(drop=True)
     got = _to_datetime(s, "ISO8601", utc)
     retry = got.isna()
     if retry.any():

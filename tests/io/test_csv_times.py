@@ -71,3 +71,12 @@ def test_dataset_with_mixed_offsets_opens_without_traceback(tmp_path):
 def test_missing_times(read_export, cell):
     df, raw = read_export("sessions", f"session_id,start_time\nS1,{cell}\n")
     assert df["start_time"].isna().all() and raw.problems == []
+
+
+def test_dates_must_be_year_first(read_export):
+    # 07/09/2026 is 7 September or 9 July; 19:30 alone has no date: refused, never guessed per cell
+    df, raw = read_export("sessions", "session_id,start_time\nS1,07/09/2026 19:30\nS2,19:30\n"
+                                      "S3,2026/9/7 19:30\nS4,2026年9月7日 20:00\n")
+    p = only(raw.problems, "start_time")
+    assert [r["row"] for r in p.rows] == [2, 3] and "year first" in p.fix
+    assert df["start_time"].tolist()[2:] == [_at("2026-09-07 19:30"), _at("2026-09-07 20:00")]
