@@ -91,7 +91,7 @@ class Dataset:
         if validate:
             from .validate import validate_tables
 
-            p, w = validate_tables(self.raw)
+            p, w = validate_tables(self.raw, files=raw.files)
             problems += p
             self.warnings += w
         if problems:

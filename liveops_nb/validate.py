@@ -13,13 +13,15 @@ nothing is dropped. Reading never writes anything.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import ibis
 import pandas as pd
 
 from .errors import DataProblem
+from .io import integrity
 from .schema import TABLES, Column, Table
 
 SAMPLE_ROWS = 5
@@ -100,6 +102,14 @@ def _rules(table: Table, t, present: list[str]) -> list[tuple[str, str, Any]]:
     return rules
 
 
+def _footer(path: Path | None, table: Table, t, typed_ok: list[str]) -> tuple[int | None, dict[str, Any]]:
+    """Row count and column statistics recorded in a Parquet file's footer (none for other sources)."""
+    if path is None or not path.name.endswith(".parquet"):
+        return None, {}
+    comparable = {c.name for c in table.columns if c.name in typed_ok and c.dtype in ("int", "float", "timestamp", "string")}
+    return integrity.footer_stats(path, [c for c in t.columns if c in table.column_names], comparable)
+
+
 def _count_expr(t, col: str, rule: str, pred):
     """The aggregate that tells whether a rule fails: a count of breaking rows, or for non-finite
     numbers the column's sum (NaN or infinite exactly when some value is; no per-row text cast)."""
@@ -140,13 +150,15 @@ def _rule_problem(table: Table, t, column: str, rule: str, n: int, rows: list[di
     return DataProblem(table.name, column, "has missing values", "fill them in; this column cannot be empty", rows, n)
 
 
-def check_columns(name: str, t) -> tuple[list[DataProblem], list[DataProblem]]:
+def check_columns(name: str, t, path: Path | None = None) -> tuple[list[DataProblem], list[DataProblem]]:
     """Presence, types, values and missing values of one table; an empty table is reported as empty only.
 
     Parameters
     ----------
     name : table name in :data:`liveops_nb.schema.TABLES`.
     t : the Ibis table as read.
+    path : the Parquet file it was read from, if any: its data must agree with the row count,
+        missing-value counts and value ranges its footer records (else it is reported as corrupt).
 
     Returns
     -------
@@ -179,9 +191,24 @@ def check_columns(name: str, t) -> tuple[list[DataProblem], list[DataProblem]]:
         else:
             mistyped.append(c)
     rules = _rules(table, t, typed_ok)
-    counts = t.aggregate(n_rows=t.count(), **{f"r{i}": _count_expr(t, col, rule, pred)
-                                              for i, (col, rule, pred) in enumerate(rules)}).execute()
-    if int(counts.iloc[0]["n_rows"]) == 0:
+    aggs = {f"r{i}": _count_expr(t, col, rule, pred) for i, (col, rule, pred) in enumerate(rules)}
+    n_file, stats = _footer(path, table, t, typed_ok)
+    for j, col in enumerate(stats):
+        aggs.update({f"lo{j}": t[col].min(), f"hi{j}": t[col].max(), f"nul{j}": t[col].isnull().sum()})
+    counts = t.aggregate(n_rows=t.count(), **aggs).execute()
+    n_rows = int(counts.iloc[0]["n_rows"])
+    if stats or n_file is not None:
+        row = counts.iloc[0]
+        observed = {col: (row[f"lo{j}"], row[f"hi{j}"], row[f"nul{j}"]) for j, col in enumerate(stats)}
+        bad = integrity.disagreements(stats, observed)
+        if n_file is not None and n_file != n_rows:
+            bad.insert(0, f"{n_rows} rows read, the file's footer says {n_file}")
+        if bad and path is not None:
+            err = integrity.decode_error(path)
+            detail = (str(err).strip().splitlines() or [type(err).__name__])[0] if err else "; ".join(bad[:3])
+            return [DataProblem(name, None, f"{path.name}: the file is corrupt (its data disagrees with its own "
+                                f"footer: {detail})", f"export {name} again or restore the file from a backup")], []
+    if n_rows == 0:
         return [DataProblem(name, None, "table is empty (it has no rows)",
                             f"remove {name} from the folder or export it again with its rows")], []
     for cname in all_missing:
@@ -267,8 +294,8 @@ def _session_window(table: Table, t, tables: dict[str, Any]) -> list[DataProblem
     return problems
 
 
-def validate_tables(tables: dict[str, Any],
-                    progress: Callable[[str], None] | None = None) -> tuple[list[DataProblem], list[DataProblem]]:
+def validate_tables(tables: dict[str, Any], progress: Callable[[str], None] | None = None, *,
+                    files: Mapping[str, Path] | None = None) -> tuple[list[DataProblem], list[DataProblem]]:
     """Validate every table present; also report required tables that are absent.
 
     Column rules run on every table; row and cross-table rules only on tables
@@ -280,6 +307,7 @@ def validate_tables(tables: dict[str, Any],
     ----------
     tables : table name -> Ibis table, as read.
     progress : called with each table name before it is checked.
+    files : table name -> the file it was read from (named when its data cannot be decoded).
 
     Returns
     -------
@@ -299,9 +327,13 @@ def validate_tables(tables: dict[str, Any],
         if progress:
             progress(name)
         try:
-            p, w = check_columns(name, tables[name])
+            p, w = check_columns(name, tables[name], (files or {}).get(name))
         except _backend_errors() as err:
-            problems.append(_unreadable(name, err))
+            problems.append(_unreadable(name, err, (files or {}).get(name)))
+            continue
+        corrupt = integrity.decode_error(files.get(name)) if p and files else None
+        if corrupt is not None:  # garbage decoded from a damaged page is not a data problem
+            problems.append(_unreadable(name, corrupt, files.get(name) if files else None))
             continue
         problems += p
         warnings += w
@@ -311,7 +343,7 @@ def validate_tables(tables: dict[str, Any],
         try:
             problems += check_rows(name, t, sound)
         except _backend_errors() as err:
-            problems.append(_unreadable(name, err))
+            problems.append(_unreadable(name, err, (files or {}).get(name)))
     return problems, warnings
 
 
@@ -323,7 +355,8 @@ def _backend_errors() -> tuple[type[BaseException], ...]:
     return (duckdb.Error, pa.ArrowException, OSError)
 
 
-def _unreadable(name: str, err: BaseException) -> DataProblem:
+def _unreadable(name: str, err: BaseException, path: Path | None) -> DataProblem:
     detail = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-    return DataProblem(name, None, f"the file cannot be read (corrupt or truncated): {detail}",
+    what = f"{path.name}: the file" if path is not None else "the file"
+    return DataProblem(name, None, f"{what} cannot be read (corrupt or truncated): {detail}",
                        f"export {name} again or restore the file from a backup")

@@ -71,6 +71,21 @@ def _corrupt_footer(b: bytes) -> bytes:
     return b[:-208] + bytes(range(200)) + b[-8:]
 
 
+def _zero_in(column: str, skip: int, n: int = 40) -> Callable[[Path], None]:
+    """Zero ``n`` bytes ``skip`` bytes into ``column``'s first page of orders.parquet (a page that still decodes)."""
+    def damage(d: Path) -> None:
+        import pyarrow.parquet as pq
+
+        p = d / "orders.parquet"
+        md = pq.ParquetFile(p).metadata
+        chunk = next(md.row_group(0).column(j) for j in range(md.num_columns)
+                     if md.row_group(0).column(j).path_in_schema == column)
+        start = (chunk.dictionary_page_offset or chunk.data_page_offset) + skip
+        b = p.read_bytes()
+        p.write_bytes(b[:start] + bytes(n) + b[start + n:])
+    return damage
+
+
 def _text_as_parquet(d: Path) -> None:
     (d / "orders.parquet").write_text(csv_text(d, "orders"), encoding="utf-8")
 
@@ -156,7 +171,14 @@ CASES = [
     Case("corrupt Parquet footer", _bytes("orders.parquet", _corrupt_footer),
          Refused(frozenset({("orders", None)}), _F("orders.parquet", "truncated or corrupt"))),
     Case("corrupt Parquet data pages", _bytes("orders.parquet", lambda b: b[:1000] + bytes(200) + b[1200:]),
-         Refused(frozenset({("orders", None)}), _F("orders", "cannot be read", "corrupt"))),
+         Refused(frozenset({("orders", None)}), _F("orders.parquet", "cannot be read", "corrupt"))),
+    # pages without checksums that still decode, into other values: the data disagrees with the footer
+    Case("damaged page of orders.amount (decodes to zeros)", _zero_in("amount", 27),
+         Refused(frozenset({("orders", None)}), _F("orders.parquet", "corrupt", "amount"))),
+    Case("damaged page of orders.ts (decodes to 1970)", _zero_in("ts", 45),
+         Refused(frozenset({("orders", None)}), _F("orders.parquet", "corrupt", "ts"))),
+    Case("damaged page of orders.channel (decodes to garbage text)", _zero_in("channel", 52),
+         Refused(frozenset({("orders", None)}), _F("orders.parquet", "corrupt", "channel"))),
     Case("CSV text named .parquet", _text_as_parquet,
          Refused(frozenset({("orders", None)}), _F("orders.parquet", "not a Parquet file"))),
     Case("Parquet file named .csv", _parquet_as_csv, Refused(frozenset({("orders", None)}), _F("orders.csv", "Parquet"))),
