@@ -2,8 +2,8 @@
 
 * Bytes to text: :mod:`liveops_nb.io.encoding` (UTF-8, UTF-8 with BOM, GBK/GB18030, UTF-16; a guess is
   a warning naming the file and the encoding; undecodable, empty, truncated or non-CSV files are refused).
-* Structure: the delimiter is the one of ``,`` / tab / ``;`` that splits the header into the most
-  column names of the table (ties: comma). Quoted cells may hold delimiters, line breaks, control
+* Structure: the delimiter is the one named by an Excel ``sep=;`` first line, else the one of ``,`` /
+  tab / ``;`` that splits the header into the most column names of the table (ties: comma). Quoted cells may hold delimiters, line breaks, control
   characters and text of any length; they are read as they are. An unclosed quote, a stray quote, a
   record with more or fewer fields than the header and a column named twice are refused with the
   file and the line numbers (a :class:`~liveops_nb.errors.DataFileError`). Blank lines are skipped.
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -84,9 +85,13 @@ def read_csv(path: Path, table: Table, raw: RawTables, tz: str) -> pd.DataFrame:
 def _records(text: str, path: Path, table: Table) -> tuple[list[str], list[list[str]], list[int]]:
     """Header, records and the line where each record starts; refuses malformed structure."""
     csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
-    first = text.split("\n", 1)[0]
-    delimiter = max((",", "\t", ";"), key=lambda d: sum(c.strip().strip('"') in table.column_names
-                                                        for c in first.split(d)))
+    first, _, rest = text.partition("\n")
+    sep = re.fullmatch(r"\s*sep=(.)\s*", first)
+    if sep:  # Excel's "sep=;" line names the delimiter
+        delimiter, text = sep.group(1), "\n" + rest  # keep the line count
+    else:
+        delimiter = max((",", "\t", ";"), key=lambda d: sum(c.strip().strip('"') in table.column_names
+                                                            for c in first.split(d)))
     try:  # fast: one record per physical line, so a record's line is its position
         recs = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
     except csv.Error:

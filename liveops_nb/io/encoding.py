@@ -8,7 +8,7 @@ Rules, in order:
 3. Files that are not text are refused with what they are: an Excel workbook (``.xlsx`` / ``.xls``),
    a Parquet file, or binary data.
 4. A byte-order mark decides: UTF-8 with BOM (what Excel's "CSV UTF-8" writes), UTF-16 LE/BE, UTF-32.
-5. Bytes that are valid UTF-8 (and hold no NUL byte, which would mean UTF-16 without BOM) are UTF-8.
+5. Bytes that are valid UTF-8 are UTF-8, unless NUL bytes are frequent (≥ 5 %: UTF-16 without BOM).
    A UTF-8 file that ends in the middle of a character is refused as truncated; a file whose lines
    are mostly UTF-8 but a few are not (a cell pasted from another encoding) is refused naming the
    first such lines, since any single decoding would garble one part.
@@ -100,7 +100,7 @@ def decode(data: bytes, path: Path, table: str) -> Decoded:
             except UnicodeDecodeError as err:
                 raise DataFileError(path, table, f"starts with a {enc} byte-order mark but is not valid {enc} "
                                     f"(byte {err.start})", _SAVE_UTF8) from None
-    if b"\x00" not in data:
+    if data.count(b"\x00") * 20 < len(data):  # UTF-16 without BOM has NUL in about every other byte
         try:
             return Decoded(_strip_bom(data.decode("utf-8")), "utf-8")
         except UnicodeDecodeError as err:

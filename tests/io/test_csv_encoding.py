@@ -101,3 +101,8 @@ def test_gzip_export(read_export):
 def test_corrupt_gzip_is_refused(read_export):
     with pytest.raises(DataFileError, match="truncated or corrupt"):
         read_export("rooms", gzip.compress(ROOMS.encode())[:-12], file="rooms.csv.gz")
+
+
+def test_utf8_with_a_stray_nul_stays_utf8(read_export):
+    df, raw = read_export("comments", "comment_id,text\nc1,这个多少钱\x00？\nc2,好\n".encode())
+    assert df["text"].tolist() == ["这个多少钱\x00？", "好"] and raw.warnings == []

@@ -80,3 +80,9 @@ def test_unknown_and_unnamed_columns_are_kept_as_text(read_export):
 def test_text_missing_tokens(read_export):
     df, _ = read_export("sessions", "session_id,title\nS1,\nS2,nan\nS3,-\nS4,秋季上新\n")
     assert df["title"].isna().tolist() == [True, True, True, False]
+
+
+def test_excel_sep_line_names_the_delimiter(read_export):
+    df, raw = read_export("sessions", "sep=;\nsession_id;gmv\nS1;2607,79\nS2;x\n")
+    assert df["gmv"].iloc[0] == 2607.79
+    assert only(raw.problems, "gmv").rows == [{"row": 4, "session_id": "S2", "gmv": "x"}]
