@@ -3,8 +3,9 @@
 * Bytes to text: :mod:`liveops_nb.io.encoding` (UTF-8, UTF-8 with BOM, GBK/GB18030, UTF-16; a guess is
   a warning naming the file and the encoding; undecodable, empty, truncated or non-CSV files are refused).
 * Structure: the delimiter is the one named by an Excel ``sep=;`` first line, else the one of ``,`` /
-  tab / ``;`` that splits the header into the most column names of the table (ties: comma). Quoted cells may hold delimiters, line breaks, control
-  characters and text of any length; they are read as they are. An unclosed quote, a stray quote, a
+  tab / ``;`` that splits the header into the most column names of the table (ties: comma). Quoted
+  cells may hold delimiters, line breaks, control characters and text of any length; they are read
+  as they are. An unclosed quote, a stray quote, a
   record with more or fewer fields than the header and a column named twice are refused with the
   file and the line numbers (a :class:`~liveops_nb.errors.DataFileError`). Blank lines are skipped.
   Row numbers in messages (``row``) are the line where the record starts in the file.
