@@ -32,7 +32,8 @@ the same both ways; ``1,234`` and ``1.234`` are ambiguous (1234 or 1.234). The c
 1. cells that can only be comma-convention **and** cells that can only be point-convention in one
    column → the column is refused (it mixes the two, so no reading is safe);
 2. any comma-only cell → the whole column is comma-convention (``2607,79`` → 2607.79, and an
-   ambiguous ``1,234`` in that column → 1.234);
+   ambiguous ``1,234`` in that column → 1.234 — except in money, where a decimal comma followed by
+   three digits would be finer than a fen, so ``1,234`` next to ``2607,79`` refuses the column);
 3. any point-only cell → the whole column is point-convention (``1,234`` → 1234);
 4. only ambiguous cells (and plain ones): ``1.234`` alone is a decimal point (dot grouping is only
    accepted next to a decimal comma); ``1,234`` alone is a thousands separator in counts (int
@@ -266,6 +267,8 @@ def _decide(by_kind: dict[Kind, list[int]], dtype: str,
     amb_comma, amb_point = by_kind.get("ambiguous_comma", []), by_kind.get("ambiguous_point", [])
     if comma_only and point_only:
         return "point", ("mixed_separators", _interleave(comma_only, point_only))
+    if comma_only and amb_comma and unit == "CNY":  # 1,234 as a decimal comma is finer than a fen
+        return "comma", ("mixed_separators", _interleave(comma_only, amb_comma))
     if comma_only:
         return "comma", None
     if point_only:

@@ -209,3 +209,10 @@ def test_parse_number_refuses_what_a_cell_alone_cannot_say(value):
 def test_parse_number_column_reports_the_convention():
     assert parse_number_column(["2607,79", "1"]).convention == "comma"
     assert parse_number_column(["1,234,567", "1"]).convention == "point"
+
+
+def test_money_column_with_decimal_comma_and_a_thousands_comma_is_refused(read_export):
+    # 2607,79 decides decimal comma; ¥1,234 would then be 1.234 yuan, finer than a fen: the writer mixed both
+    _, raw = read_export("orders", 'order_id,amount\no1,"2607,79"\no2,"1,234"\n')
+    p = only(raw.problems, "amount")
+    assert "decimal comma" in p.problem and [r["row"] for r in p.rows] == [2, 3] and "orders.csv" in p.problem
