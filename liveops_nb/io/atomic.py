@@ -13,12 +13,14 @@ never a partial file at the final path; :func:`stale_temporaries` finds such lef
 """
 from __future__ import annotations
 
+import errno
 import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
 TMP_SUFFIX = ".tmp"
+_NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS}
 
 
 def temporary_name(path: Path) -> Path:
@@ -92,7 +94,17 @@ def write_new(path: str | Path, data: bytes | str, *, encoding: str = "utf-8") -
     raw = data.encode(encoding) if isinstance(data, str) else data
     tmp = _write_temporary(path, raw)
     try:
-        os.link(tmp, path)  # fails with FileExistsError instead of replacing
+        try:
+            os.link(tmp, path)  # fails with FileExistsError instead of replacing
+        except OSError as err:
+            if isinstance(err, FileExistsError) or err.errno not in _NO_HARD_LINKS:
+                raise
+            # a file system without hard links (some SMB shares, FAT): still complete-or-absent, and an
+            # existing file is still refused -- only two writers of the very same name in the same instant
+            # could replace one another (record names carry a random UUID)
+            if os.path.lexists(path):
+                raise FileExistsError(errno.EEXIST, "file exists", str(path)) from None
+            os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
     _sync_folder(path.parent)

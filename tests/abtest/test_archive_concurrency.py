@@ -13,6 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from liveops_nb.abtest import archive as ar
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -120,3 +122,21 @@ def test_a_writer_killed_mid_write_leaves_no_partial_record(tmp_path):
     assert sorted(stale_temporaries(folder)) == sorted(leftovers)
     ar.save_record(tmp_path, {"record_id": "after", "archived_at": "2026-10-02T08:00:00+00:00"})
     assert len(ar.read_records(tmp_path)) == len(records) + 1
+
+
+def test_on_a_file_system_without_hard_links_records_are_still_whole_and_never_overwritten(tmp_path, monkeypatch):
+    import errno
+
+    from liveops_nb.io import atomic
+
+    def no_link(src, dst):
+        raise OSError(errno.EPERM, "Operation not permitted")  # what a CIFS/SMB mount or FAT answers
+
+    monkeypatch.setattr(atomic.os, "link", no_link)
+    first = ar.save_record(tmp_path, {"record_id": "r1", "archived_at": "2026-10-01T08:00:00+00:00"})
+    assert ar.read_records(tmp_path)[0]["record_id"] == "r1"
+    monkeypatch.setattr(ar, "record_file_name", lambda: first.name)  # force a clash
+    with pytest.raises(FileExistsError):
+        ar.save_record(tmp_path, {"record_id": "r2", "archived_at": "2026-10-01T08:00:00+00:00"})
+    assert [r["record_id"] for r in ar.read_records(tmp_path)] == ["r1"]
+    assert [p.name for p in (tmp_path / "archive").iterdir()] == [first.name]  # no temporary file left
