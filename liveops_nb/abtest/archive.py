@@ -131,8 +131,14 @@ def save_record(data_dir: str | Path, record: dict[str, Any]) -> Path:
         payload = json.dumps(_clean(record), ensure_ascii=False, indent=1).encode("utf-8")
     except (TypeError, ValueError) as err:
         raise ArchiveError(f"the record cannot be written as JSON: {err}") from None
-    folder.mkdir(parents=True, exist_ok=True)
-    return write_new(folder / record_file_name(), payload)  # FileExistsError instead of replacing
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        return write_new(folder / record_file_name(), payload)  # FileExistsError instead of replacing
+    except (PermissionError, OSError) as err:
+        if isinstance(err, FileExistsError):
+            raise
+        raise ArchiveError(f"the archive folder {folder} cannot be written ({err.strerror or err}); "
+                           "make it writable for the user running the pages, or serve with a writable archive") from None
 
 
 def archive_verdict(data_dir: str | Path, a: Analysis, *, decision: str, notes: str = "", author: str = "") -> Path:

@@ -1,6 +1,7 @@
 """Writing the dataset: one Parquet file per table plus ``planted.json``, atomically."""
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -67,9 +68,14 @@ def write_dataset(out: Path, tables: dict[str, pa.Table], planted: dict[str, Any
             os.rename(tmp, out)
             shutil.rmtree(old, ignore_errors=True)
         else:
-            if out.exists():
-                out.rmdir()
-            os.rename(tmp, out)
+            try:
+                if out.exists():
+                    out.rmdir()
+                os.rename(tmp, out)
+            except OSError as err:  # another writer filled ``out`` in the meantime
+                if err.errno in (errno.ENOTEMPTY, errno.EEXIST):
+                    raise OutputExistsError(out) from None
+                raise
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -103,3 +103,13 @@ def test_filters(tmp_path):
 def test_empty_archive_has_the_columns(tmp_path):
     df = ar.load_archive(tmp_path)
     assert df.empty and {"experiment_id", "decision", "metric", "room_ids"} <= set(df.columns)
+
+
+
+def test_a_read_only_archive_gives_the_package_error_naming_the_folder(tmp_path, monkeypatch):
+    def refused(path, payload):  # what a read-only mount answers (root would otherwise write anyway)
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(ar, "write_new", refused)
+    with pytest.raises(ar.ArchiveError, match=r"archive folder .*archive cannot be written \(Permission denied\)"):
+        ar.save_record(tmp_path, {"experiment_id": "E1", "decision": "ship"})
