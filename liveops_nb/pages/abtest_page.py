@@ -14,7 +14,6 @@ from dataclasses import replace
 from typing import Any
 
 import pandas as pd
-from IPython.display import HTML, display
 
 from liveops_nb.abtest import analysis as an
 from liveops_nb.abtest import experiments as data
@@ -27,7 +26,8 @@ from liveops_nb.pages import abtest_sections
 from liveops_nb.pages.abtest_sections import AbOptions
 from liveops_nb.pages.app import friendly_error
 from liveops_nb.pages.base import Page
-from liveops_nb.render.abtest_archive import record_texts
+from liveops_nb.render.abtest import experiment_title, variant_label
+from liveops_nb.render.abtest_archive import decision_text, record_texts
 from liveops_nb.render.html import esc, note
 from liveops_nb.render.i18n import Lang, register, t
 
@@ -56,7 +56,7 @@ register({
     "abtest_plan_power": ("把握度", "Power"),
     "abtest_archive_decision": ("决定", "Decision"), "abtest_archive_notes": ("备注", "Notes"),
     "abtest_archive_author": ("归档人", "Author"), "abtest_archive_button": ("归档到知识库", "Archive the verdict"),
-    "abtest_archive_saved": ("已归档：{name}", "Archived: {name}"),
+    "abtest_archive_saved": ("已归档：{name} · {decision}", "Archived: {name} · {decision}"),
     "abtest_selection": ("{eid} · 对照 {control} · 实验组 {treatments} · 指标 {metrics} · α={alpha} · {test}",
                          "{eid} · control {control} · treatments {treatments} · metrics {metrics} · α={alpha} · {test}"),
 })
@@ -99,6 +99,7 @@ class AbTestPage(Page):
         self.options = AbOptions(test=an.Options(alpha=float(alpha)), static=mode == "static")
         self.requested_metrics = metrics
         self._muted = False
+        self._forms: dict[str, Any] = {}  # section name -> the box holding its form and its area (interactive)
         self.experiments = pd.DataFrame()
         super().__init__(experiment_id, data_dir=data_dir, lang=lang, mode=mode)
 
@@ -136,19 +137,18 @@ class AbTestPage(Page):
         if requested and requested not in known:
             if self.static:
                 data.load_experiment(self.ds, requested)  # raises UnknownExperimentError
-            self.message = t("abtest_unknown_experiment", self.lang, eid=requested, known=", ".join(known))
+            names = [experiment_title(r.experiment_id, r.name) for r in self.experiments.itertuples()]
+            self._warn("abtest_unknown_experiment", eid=requested, known="、".join(names))
             requested = ""
         if known:
             self._select(requested or self._default_experiment())
 
-    def _controls(self) -> None:
+    def _controls(self) -> list:
         """The pickers (interactive) or the chosen experiment line (static)."""
         if self.experiments.empty:
-            display(HTML(note(t("abtest_no_experiments", self.lang), "na")))
-            return
-        if self.ds.level == "aggregate":
-            display(HTML(note(t("abtest_aggregate_only", self.lang), "info")))
-        display(HTML(self._selection_html()) if self.static else self._pickers())
+            return [note(t("abtest_no_experiments", self.lang), "na")]
+        level = [note(t("abtest_aggregate_only", self.lang), "info")] if self.ds.level == "aggregate" else []
+        return [*level, self._selection_html() if self.static else self._pickers()]
 
     def _ready(self) -> bool:
         return self.error is None and not self.experiments.empty
@@ -160,7 +160,14 @@ class AbTestPage(Page):
             return out
         import ipywidgets as w
 
-        return w.VBox([extra(), out])
+        self._forms[name] = box = w.VBox([extra(), out])
+        return box
+
+    def _relabel(self) -> None:
+        """The planner's and the archive's forms in the new language (their values kept)."""
+        for name, box in self._forms.items():
+            extra = self._planner_controls if name == "planner" else self._archive_controls
+            box.children = (extra(), box.children[-1])
 
     def _build(self, name: str) -> list:
         section = abtest_sections.get(name)  # UnknownSectionError for a name that is not registered
@@ -197,6 +204,8 @@ class AbTestPage(Page):
     def archive(self, decision: str, notes: str = "", author: str = "") -> str:
         """Archive the current verdict in the data folder's knowledge base; returns the record's file name."""
         record = build_record(self.result(), decision=decision, notes=notes, author=author)
+        names = dict(zip(self.ds.session_info.room_id, self.ds.session_info.room_name, strict=True))
+        record["room_names"] = {r: names[r] for r in record.get("room_ids") or [] if r in names}  # shown, not ids
         return save_record(self.ds.path, record_texts(record, self.lang)).name
 
     def result(self) -> an.Analysis:
@@ -242,8 +251,10 @@ class AbTestPage(Page):
         test = " · ".join([t("abtest_sequential" if o.sequential else "abtest_fixed", self.lang),
                            t("abtest_two_sided" if o.alternative == "two-sided" else "abtest_one_sided", self.lang)]
                           + (["CUPED"] if o.cuped else []))
-        line = t("abtest_selection", self.lang, eid=self.exp.experiment_id, control=self.control,
-                 treatments=", ".join(self.treatments), metrics=", ".join(REGISTRY[k].label(self.lang) for k in self.metrics),
+        line = t("abtest_selection", self.lang, eid=experiment_title(self.exp.experiment_id, self.exp.name),
+                 control=variant_label(self.exp.variable, self.control, self.lang),
+                 treatments=", ".join(variant_label(self.exp.variable, v, self.lang) for v in self.treatments),
+                 metrics=", ".join(REGISTRY[k].label(self.lang) for k in self.metrics),
                  alpha=f"{o.alpha:g}", test=test)
         return f'<div class="lo" style="font-size:14px;font-weight:600;margin:6px 0">{esc(line)}</div>'
 
@@ -252,7 +263,7 @@ class AbTestPage(Page):
 
         lang, o = self.lang, self.options.test
         st, lay = {"description_width": "110px"}, w.Layout(width="460px")
-        self.w_exp = w.Dropdown(options=[(f"{r.experiment_id} · {r.name}", r.experiment_id)
+        self.w_exp = w.Dropdown(options=[(experiment_title(r.experiment_id, r.name), r.experiment_id)
                                          for r in self.experiments.itertuples()], value=self.exp.experiment_id,
                                 description=t("abtest_pick_experiment", lang), style=st, layout=w.Layout(width="640px"))
         self.w_control = w.Dropdown(description=t("abtest_pick_control", lang), style=st, layout=lay)
@@ -292,9 +303,10 @@ class AbTestPage(Page):
     def _sync_pickers(self) -> None:
         self._muted = True
         try:
-            self.w_control.options = list(self.exp.variants)
+            arms = [(variant_label(self.exp.variable, v, self.lang), v) for v in self.exp.variants]
+            self.w_control.options = arms
             self.w_control.value = self.control
-            self.w_treat.options = [v for v in self.exp.variants if v != self.control]
+            self.w_treat.options = [(label, v) for label, v in arms if v != self.control]
             self.w_treat.value = tuple(self.treatments)
             opts = metric_options(self.exp.unit, self.lang)
             self.w_metrics.options = opts
@@ -327,18 +339,23 @@ class AbTestPage(Page):
     def _archive_controls(self):
         import ipywidgets as w
 
-        lang = self.lang
+        lang, before = self.lang, getattr(self, "_archive_form", None)
         decision = w.Dropdown(options=[(t(f"abtest_decision_{d}", lang), d) for d in DECISIONS],
                               description=t("abtest_archive_decision", lang))
         notes = w.Textarea(description=t("abtest_archive_notes", lang), layout=w.Layout(width="640px"))
         author = w.Text(description=t("abtest_archive_author", lang))
+        if before is not None:  # the same form in another language: what was typed stays
+            decision.value, notes.value, author.value = (x.value for x in before)
+        self._archive_form = (decision, notes, author)
         button = w.Button(description=t("abtest_archive_button", lang), button_style="primary", icon="")
         status = w.HTML()
 
         def click(_):
             try:
-                status.value = note(t("abtest_archive_saved", lang, name=self.archive(decision.value, notes.value,
-                                                                                       author.value)), "good")
+                self.archive(decision.value, notes.value, author.value)
+                name = experiment_title(self.exp.experiment_id, self.exp.name)  # what a manager calls it, not a file
+                status.value = note(t("abtest_archive_saved", lang, name=name,
+                                      decision=decision_text(decision.value, lang)), "good")
             except Exception as err:  # shown, never a traceback
                 status.value = friendly_error(err, lang)
 

@@ -14,7 +14,7 @@ The sections that show test results share one analysis per selection:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -138,6 +138,8 @@ class Breakdowns:
     analysis: an.Analysis
     metric: str | None = None
     parts: tuple[tuple[By, pd.DataFrame | MetricNotAvailableError], ...] = ()
+    room_names: dict[str, str] = field(default_factory=dict)
+    """Room id -> name (the room breakdown shows names)."""
 
 
 def followed_metric(a: an.Analysis) -> str | None:
@@ -180,7 +182,8 @@ def _breakdowns(ds: Dataset, experiment_id: str, o: AbOptions) -> Breakdowns:
                                          for tr in o.treatments])))
         except MetricNotAvailableError as err:
             parts.append((by, err))
-    return Breakdowns(a, key, tuple(parts))
+    info = ds.session_info
+    return Breakdowns(a, key, tuple(parts), dict(zip(info.room_id, info.room_name, strict=True)))
 
 
 # ------------------------------------------------------------------ renders: words and charts
@@ -241,7 +244,7 @@ def _render_breakdowns(data: Breakdowns, lang: Lang) -> list:
     for by, part in data.parts:
         items.append(f'<div class="lo" style="font-weight:600;margin-top:6px">{esc(t(_BY_TITLE[by], lang))}</div>')
         items.append(not_available(part, lang) if isinstance(part, MetricNotAvailableError)
-                     else breakdown_table(part, a.experiment, data.metric, by, lang, a.options.alpha))
+                     else breakdown_table(part, a.experiment, data.metric, by, lang, a.options.alpha, data.room_names))
     return items
 
 

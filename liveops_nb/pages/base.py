@@ -3,7 +3,7 @@
 A page controller sits behind the thin cells of one notebook::
 
     page = SomePage(..., data_dir=data_dir, lang=lang, mode=mode)   # opens the dataset, reads the URL query
-    page.controls()                                                # header: pickers, or one line when static
+    page.controls()                                                # language toggle and header (pickers), or one line when static
     page.section("name")                                           # one cell per section
 
 Two modes. ``interactive`` (JupyterLab, Voila): every section lives in an
@@ -16,17 +16,24 @@ batch): sections are displayed directly, charts become SVG, and any failure to
 open the page raises (a batch run must fail loudly) instead of showing a
 friendly message.
 
+Language: ``lang`` is the notebook's parameter; a ``?lang=en`` (or ``zh``) in the URL wins. In
+interactive mode :meth:`Page.controls` shows a 中文 / English toggle above the header; switching
+(:meth:`Page.set_lang`) re-renders the header and every section in place and keeps the
+selection (session, experiment, filters, options), since the selection is the page's state and
+only the words change.
+
 Opening, in order: the language is checked, the chart renderer chosen, the
 dataset opened (:func:`~liveops_nb.pages.app.load_dataset`, then the
 ``_opened`` hook). In a pre-heated Voila kernel (the notebook runs before anyone
 asks for the page) the ``_warm_up`` hook runs until the request arrives; then
-the URL query is read (:func:`~liveops_nb.pages.app.page_query`, ``?<query_key>=``),
+the URL query is read (:func:`~liveops_nb.pages.app.page_query`, ``?<query_key>=`` and ``?lang=``),
 the dataset re-opened if its files changed meanwhile, and ``_choose`` picks
 what to show.
 
 Subclasses set ``query_key``, ``area_class`` and the chart and dataset flags, and fill in
-``_controls`` (the header) and ``_build`` (a section's displayable items); the
-other hooks have working defaults. A page that reads no dataset (the A/B
+``_controls`` (the header's displayable items) and ``_build`` (a section's displayable items); the
+other hooks have working defaults (``_relabel`` rebuilds widgets shown outside the header and the
+section areas when the language changes). A page that reads no dataset (the A/B
 archive: files of its own in the data folder) sets ``opens_dataset = False``;
 ``ds`` then stays None and ``_opened`` is still called.
 """
@@ -39,7 +46,7 @@ from typing import Any, ClassVar
 from IPython.display import HTML, display
 
 from ..render.html import note, page_style
-from ..render.i18n import Lang, check_lang
+from ..render.i18n import Lang, check_lang, lang_of, t
 from .app import friendly_error, listen_for_request, load_dataset, log, page_query, preheating, share_chart_module
 from .outputs import Turns, outputs_of, show
 
@@ -51,7 +58,7 @@ class Page:
     ----------
     requested : what to show when the URL query names nothing (a session id, an experiment id, "").
     data_dir : data folder ("" = ``$LIVEOPS_DATA`` or ``data/demo``).
-    lang : "zh" or "en".
+    lang : "zh" or "en" (the URL's ``?lang=`` wins).
     mode : "interactive" (widgets) or "static" (papermill / batch: displayed directly, SVG charts).
     validate : run the data checks when opening the dataset (a batch driver that ran them once passes False).
 
@@ -59,9 +66,12 @@ class Page:
     ----------
     ds : the opened dataset as the sections see it (``_opened`` may wrap it), None if opening failed.
     dataset : the opened :class:`liveops_nb.Dataset` itself (shared by every page of the kernel).
+    lang : the language shown ("zh" or "en"; :meth:`set_lang` changes it).
     error : why the page could not open (interactive mode; shown by :meth:`controls`), else None.
     message : a warning shown above the header (e.g. an unknown id in the URL), else None.
     outputs : the Output area of each displayed section (interactive mode).
+    header_area : the Output area of the header (interactive mode, once :meth:`controls` ran), else None.
+    toggle : the 中文 / English toggle (interactive mode, once :meth:`controls` ran), else None.
     timings : seconds spent building each section's items, last time.
     """
 
@@ -82,7 +92,9 @@ class Page:
         self.mode = mode
         self.static = mode == "static"
         self.error: BaseException | None = None
-        self.message: str | None = None
+        self._message: tuple[str, dict[str, Any]] | None = None  # text key and values: shown in the page's language
+        self.header_area: Any = None  # re-rendered on a language change
+        self.toggle: Any = None
         self.outputs: dict[str, Any] = {}
         self.timings: dict[str, float] = {}
         self.ds: Any = None
@@ -97,22 +109,69 @@ class Page:
         try:
             self._open(data_dir, validate)
             query = self._await_request(data_dir, validate)
+            self.lang = lang_of(query.get("lang"), self.lang)  # ?lang=en wins over the notebook's parameter
             self._choose((query.get(self.query_key, "") if self.query_key else "") or requested)
         except Exception as err:
             if self.static:  # a batch run must fail loudly
                 raise
             self.error = err  # shown as a friendly message by controls()
 
+    # ------------------------------------------------------------------ the message
+    @property
+    def message(self) -> str | None:
+        """A warning shown above the header (e.g. an unknown id in the URL) in the page's language, else None."""
+        if self._message is None:
+            return None
+        key, values = self._message
+        return t(key, self.lang, **values)
+
+    def _warn(self, key: str | None, **values: Any) -> None:
+        """Set the warning above the header to text ``key`` with ``values`` (None: no warning)."""
+        self._message = None if key is None else (key, values)
+
     # ------------------------------------------------------------------ cells
     def controls(self) -> None:
-        """Display the page style, then a friendly error, or the warning message and the page's header."""
+        """Display the page style, the language toggle (interactive) and the header.
+
+        The header is a friendly error, or the warning message and the page's own header (pickers
+        when interactive, one line when static). Interactive pages keep it in an Output area
+        (CSS class ``lo-header``) re-rendered when the language changes.
+        """
         display(HTML(page_style()))
-        if self.error is not None:
-            display(HTML(friendly_error(self.error, self.lang)))
+        if self.static:
+            show(self._header_items())
             return
-        if self.message:
-            display(HTML(note(self.message, "warn")))
-        self._controls()
+        import ipywidgets as w
+
+        from .pickers import language_toggle
+
+        self.toggle = language_toggle(self.lang, self.set_lang)
+        self.header_area = w.Output()
+        self.header_area.add_class("lo-header")
+        display(w.VBox([self.toggle, self.header_area]))
+        self.header_area.outputs = outputs_of(self._header_items())
+
+    def set_lang(self, lang: str) -> None:
+        """Show the page in ``lang`` (the toggle's callback); the selection and options are kept.
+
+        Re-renders the header and every displayed section in place.
+
+        Raises
+        ------
+        UnknownOptionError
+            ``lang`` is not "zh" or "en".
+        """
+        lang = check_lang(lang)
+        if lang == self.lang:
+            return
+        self.lang = lang
+        if self.toggle is not None and self.toggle.value != lang:
+            self.toggle.value = lang  # called from code: the toggle shows it (its callback then returns at once)
+        if self.error is None:
+            self._relabel()
+        if self.header_area is not None:
+            self.header_area.outputs = outputs_of(self._header_items())
+        self._rerender()
 
     def section(self, name: str) -> None:
         """Display section ``name``: directly when static, else in an Output area re-rendered in place."""
@@ -139,8 +198,12 @@ class Page:
     def _choose(self, requested: str) -> None:
         """Pick what to show: ``requested`` is the URL query's value, else the constructor's (maybe "")."""
 
-    def _controls(self) -> None:
-        """Display the page's header (pickers when interactive); the error and message are already shown."""
+    def _controls(self) -> list:
+        """The page's header items (pickers when interactive); the error and message are shown above them."""
+        return []
+
+    def _relabel(self) -> None:
+        """The language changed: rebuild widgets shown outside the header and the section areas (default: none)."""
 
     def _ready(self) -> bool:
         """False when sections have nothing to show (the page could not open)."""
@@ -166,6 +229,12 @@ class Page:
         """Bring the header up to date before the areas re-render (default: nothing to do)."""
 
     # ------------------------------------------------------------------ internals
+    def _header_items(self) -> list:
+        """A friendly error, or the warning message and :meth:`_controls`' items, in the page's language."""
+        if self.error is not None:
+            return [friendly_error(self.error, self.lang)]
+        return ([note(self.message, "warn")] if self.message else []) + list(self._controls())
+
     def _open(self, data_dir: str, validate: bool) -> None:
         if self.opens_dataset:
             self.dataset = load_dataset(data_dir, validate)

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import html
+from urllib.parse import urlencode
 
 import pandas as pd
-from IPython.display import display
 
 from ..errors import UnknownSectionError
 from ..metrics import REGISTRY
@@ -25,13 +25,17 @@ SECTIONS = ("sessions",)
 
 
 def sessions_table_html(sessions: pd.DataFrame, lang: Lang = "zh", link_to: str = REVIEW_NOTEBOOK) -> str:
-    """HTML table of sessions (newest first) with registry-formatted KPIs and a link to each review."""
+    """HTML table of sessions (newest first) with registry-formatted KPIs and a link to each review.
+
+    The link opens the review in the same language (``?session=<id>&lang=en`` on the English page).
+    """
     head = [t("date", lang), t("room", lang), t("host", lang)] + [REGISTRY[k].label(lang) for k in COLUMNS] + [""]
     rows = []
     for _, r in sessions.sort_values("start_time", ascending=False).iterrows():
         cells = [f"{r.start_time:%Y-%m-%d %H:%M}", html.escape(str(r.room_name)), html.escape(str(r.host))]
         cells += [fmt_value(r[k], REGISTRY[k].unit, lang) for k in COLUMNS]
-        href = f"{link_to}?session={html.escape(str(r.session_id))}"
+        query = {"session": str(r.session_id), **({"lang": lang} if lang != "zh" else {})}
+        href = html.escape(f"{link_to}?{urlencode(query)}")
         cells.append(f'<a href="{href}" target="_blank">{t("landing_open", lang)}</a>')
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     thead = "".join(f"<th>{html.escape(h)}</th>" for h in head)
@@ -67,16 +71,17 @@ class LandingPage(Page):
     def _opened(self) -> None:
         self.sessions = self.ds.sessions()
 
-    def _controls(self) -> None:
+    def _controls(self) -> list:
         if self.static:
-            return
+            return []
         import ipywidgets as w
 
         rooms = self.sessions.drop_duplicates("room_id")
         rooms_shown = list(zip(rooms.room_name, rooms.room_id, strict=True))
-        picker = w.Dropdown(options=[(t("all", self.lang), ""), *rooms_shown], description=t("room", self.lang))
+        picker = w.Dropdown(options=[(t("all", self.lang), ""), *rooms_shown], value=self.room,
+                            description=t("room", self.lang))
         picker.observe(lambda change: self.set_room(change["new"]), names="value")
-        display(picker)
+        return [picker]
 
     def _build(self, name: str) -> list:
         if name not in SECTIONS:

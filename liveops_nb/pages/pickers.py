@@ -1,4 +1,4 @@
-"""ipywidgets pickers: sessions (filter by room, host, date) and comparison basis."""
+"""ipywidgets pickers: sessions (filter by room, host, date), comparison basis, the page's language."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from ..render.fmt import fmt_value
-from ..render.i18n import Lang, register, t
+from ..render.i18n import LANG_NAMES, LANGS, Lang, register, t
 
 register({
     "pick_room": ("直播间", "Room"),
@@ -74,6 +74,16 @@ class SessionPicker:
         self.session.observe(self._changed, names="value")
         self.widget = w.VBox([w.HBox([self.room, self.host]), w.HBox([self.start, self.end]), self.session])
 
+    def keep_filters(self, other: SessionPicker) -> None:
+        """Take over the room / host / date filters of ``other`` (the same page's picker in another language)."""
+        self._muted = True
+        try:
+            for mine, theirs in ((self.room, other.room), (self.host, other.host), (self.start, other.start),
+                                 (self.end, other.end)):
+                mine.value = theirs.value
+        finally:
+            self._muted = False
+
     def _refresh_options(self, keep: str | None) -> None:
         s = filter_sessions(self.sessions, self.room.value or None, self.host.value or None,
                             self.start.value, self.end.value)
@@ -100,3 +110,17 @@ def basis_picker(value: str, lang: Lang = "zh"):
     import ipywidgets as w
 
     return w.Dropdown(options=[(t(f"basis_{b}", lang), b) for b in BASES], value=value, description=t("pick_basis", lang))
+
+
+def language_toggle(lang: Lang, on_change: Callable[[str], None]):
+    """The 中文 / English toggle of every page (CSS class ``lo-lang-toggle``); calls ``on_change(lang)``.
+
+    Each language is named in its own words, so the toggle reads the same on both pages.
+    """
+    import ipywidgets as w
+
+    toggle = w.ToggleButtons(options=[(LANG_NAMES[code], code) for code in LANGS], value=lang,
+                             style={"button_width": "76px"})
+    toggle.add_class("lo-lang-toggle")
+    toggle.observe(lambda change: on_change(change["new"]), names="value")
+    return toggle

@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from IPython.display import HTML, display
 
 if "jsonschema" not in sys.modules:
     # jsonschema imports rfc3987_syntax, when installed, for the "iri" formats — which the
@@ -106,7 +105,7 @@ class ReviewPage(Page):
         if requested and requested not in set(info.session_id):
             if self.static:
                 self.ds.session(requested)  # raises UnknownSessionError with known ids
-            self.message = t("unknown_session", self.lang, sid=requested)
+            self._warn("unknown_session", sid=requested)
         else:
             self.session_id = requested or info.session_id.iloc[-1]
 
@@ -142,23 +141,24 @@ class ReviewPage(Page):
         from ..charts import audience, funnel, interaction, products, results, timeline, traffic  # noqa: F401
         from . import pickers  # noqa: F401
 
-    def _controls(self) -> None:
-        """The pickers (interactive) or the session line (static)."""
+    def _controls(self) -> list:
+        """The pickers (interactive) or the session line (static); a language change builds them anew."""
         if self.static:
-            display(HTML(self._header_html()))
-            return
+            return [self._header_html()]
         import ipywidgets as w
 
         from .pickers import SessionPicker, basis_picker
 
         assert self.sessions is not None  # loaded on opening in interactive mode
+        before = getattr(self, "picker", None)
         self.picker = SessionPicker(self.sessions, self.lang, self.session_id, on_change=self.select)
+        if before is not None:  # the same page in another language: the filters stay as they were
+            self.picker.keep_filters(before)
         self.basis_widget = basis_picker(self.basis, self.lang)
         self.basis_widget.observe(lambda c: self.set_basis(c["new"]), names="value")
         self._header = w.HTML(self._header_html())
-        if self.ds.level == "aggregate":
-            display(HTML(note(t("review_level_aggregate", self.lang), "info")))
-        display(w.VBox([self.picker.widget, self.basis_widget, self._header]))
+        level = [note(t("review_level_aggregate", self.lang), "info")] if self.ds.level == "aggregate" else []
+        return [*level, w.VBox([self.picker.widget, self.basis_widget, self._header])]
 
     def _refresh_header(self) -> None:
         if self._header is not None:
@@ -206,7 +206,7 @@ class ReviewPage(Page):
     def select(self, session_id: str) -> None:
         """Show another session (picker callback); re-renders every displayed section."""
         self.session_id = session_id
-        self.message = None
+        self._warn(None)
         self._rerender()
 
     def set_basis(self, basis: str) -> None:

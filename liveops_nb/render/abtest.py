@@ -48,6 +48,27 @@ def variant_label(variable: str, variant: str, lang: Lang = "zh") -> str:
     return f"{t(key, lang)}{variant}"
 
 
+def variable_text(variable: str, lang: Lang = "zh") -> str:
+    """The experiment variable in words (``"script"`` -> "话术" / "script"); an unknown code -> "方案" / "variant"."""
+    return t(f"abtest_var_{variable if variable in VARIABLES else 'other'}", lang).strip()
+
+
+def experiment_title(experiment_id: str, name: object) -> str:
+    """What a manager calls an experiment: its name (the id only when it has none)."""
+    text = "" if name is None or (isinstance(name, float) and math.isnan(name)) else str(name).strip()
+    return text or str(experiment_id)
+
+
+def room_text(room_ids: Sequence[str], room_names: Mapping[str, str], lang: Lang = "zh") -> str:
+    """Rooms by name ("、" / ", " between them); an id stands in only for a room without a name."""
+    return ("、" if lang == "zh" else ", ").join(room_names.get(r) or r for r in room_ids)
+
+
+def interval_text(low: float | None, high: float | None, lang: Lang = "zh") -> str:
+    """A relative interval "-1.8% ～ +30.0%" (English: "-1.8% to +30.0%")."""
+    return f"{pct(low, True)} {'～' if lang == 'zh' else 'to'} {pct(high, True)}"
+
+
 def metric_label(key: str, lang: Lang = "zh") -> str:
     """The registry label of ``key`` (the key itself when it is not registered)."""
     return REGISTRY[key].label(lang) if key in REGISTRY else str(key)
@@ -202,20 +223,19 @@ def verdicts(a: Analysis, lang: Lang = "zh", metric: str | None = None) -> list[
 # ---------------------------------------------------------------- HTML blocks of the page (pure: data in, HTML out)
 def card_html(exp: Experiment, room_names: Mapping[str, str], lang: Lang = "zh") -> str:
     """The experiment card: hypothesis, unit, variable, dates, planned split, rooms, primary metric, status."""
-    rooms = "、".join(f"{room_names.get(r, r)}（{r}）" if lang == "zh" else f"{room_names.get(r, r)} ({r})"
-                     for r in exp.room_ids) or t("abtest_all_rooms", lang)
+    rooms = room_text(exp.room_ids, room_names, lang) or t("abtest_all_rooms", lang)
     metric = metric_label(exp.primary_metric, lang)
     cells = [("abtest_card_unit", t(f"abtest_unit_{exp.unit}", lang)),
-             ("abtest_card_variable", t(f"abtest_var_{exp.variable if exp.variable in VARIABLES else 'other'}",
-                                        lang).strip()),
-             ("abtest_card_dates", f"{exp.start:%Y-%m-%d} ～ {exp.end:%Y-%m-%d}"),
+             ("abtest_card_variable", variable_text(exp.variable, lang)),
+             ("abtest_card_dates", f"{exp.start:%Y-%m-%d} {'～' if lang == 'zh' else '–'} {exp.end:%Y-%m-%d}"),
              ("abtest_card_split", " / ".join(f"{v} {w * 100:.0f}%" for v, w in exp.split)),
              ("abtest_card_rooms", rooms), ("abtest_card_primary", metric),
              ("abtest_card_status", t(f"abtest_status_{exp.status}", lang) if exp.status in STATUSES else exp.status)]
     cards = "".join(f'<div class="lo-card"><div class="lbl">{esc(t(k, lang))}</div>'
                     f'<div class="cmp" style="font-size:14px;color:#262626">{esc(v)}</div></div>' for k, v in cells)
-    return (f'<div class="lo"><div style="font-size:16px;font-weight:700">{esc(exp.experiment_id)} · {esc(exp.name)}</div>'
-            f'<div class="lo-note lo-info">{esc(t("abtest_card_hypothesis", lang))}：{esc(exp.hypothesis)}</div>'
+    colon = "：" if lang == "zh" else ": "
+    return (f'<div class="lo"><div style="font-size:16px;font-weight:700">{esc(experiment_title(exp.experiment_id, exp.name))}</div>'
+            f'<div class="lo-note lo-info">{esc(t("abtest_card_hypothesis", lang))}{colon}{esc(exp.hypothesis)}</div>'
             f'<div class="lo-cards">{cards}</div></div>')
 
 
@@ -239,7 +259,7 @@ def _adjusted_block(a: Analysis, key: str, comps: list[Comparison], level: str, 
     acols = [t(k, lang, level=level) for k in ("abtest_col_treatment", "abtest_col_abs", "abtest_col_rel",
                                                "abtest_col_ci", "abtest_col_p", "abtest_col_padj")]
     arows = [[variant_label(a.experiment.variable, c.treatment, lang), fmt_abs(key, c.adjusted.effect, lang),
-              pct(c.adjusted.rel, True), f"{pct(c.adjusted.rel_low, True)} ～ {pct(c.adjusted.rel_high, True)}",
+              pct(c.adjusted.rel, True), interval_text(c.adjusted.rel_low, c.adjusted.rel_high, lang),
               fmt_p(c.adjusted.p_value)[2:], fmt_p(c.p_adjusted)[2:]] for c in adj if c.adjusted is not None]
     used = tuple(x for x in TERMS if any(x in c.adjusted.terms for c in adj if c.adjusted is not None))
     formula = "".join(f" + {t(f'abtest_term_{x}', lang)}" for x in used)
@@ -269,7 +289,7 @@ def results_html(a: Analysis, key: str, lang: Lang = "zh") -> list[str]:
         rows.append([variant_label(var, c.treatment, lang), f"{arms[c.treatment].n:,}" if c.treatment in arms else "—",
                      fmt_value(r.treatment_value if r else None, m.unit, lang),
                      fmt_abs(key, c.abs.effect if c.abs else None, lang),
-                     pct(r.effect, True) if r else "—", f"{pct(r.ci_low, True)} ～ {pct(r.ci_high, True)}" if r else "—",
+                     pct(r.effect, True) if r else "—", interval_text(r.ci_low, r.ci_high, lang) if r else "—",
                      fmt_p(r.p_value)[2:] if r else "—", fmt_p(c.p_unadjusted_corrected)[2:] if r else "—",
                      f"{c.bayes.chance_to_win * 100:.0f}%" if c.bayes else (reason_text(c.error, lang) or "—")])
     kind = comps[0].kind if comps else "mean"
@@ -324,17 +344,21 @@ def forest_frame(a: Analysis, lang: Lang = "zh") -> pd.DataFrame:
 
 
 def breakdown_table(df: pd.DataFrame, exp: Experiment, key: str, by: str, lang: Lang = "zh",
-                    alpha: float = 0.05) -> str:
-    """HTML table of :func:`liveops_nb.abtest.breakdowns.breakdown` rows (several treatments stacked)."""
+                    alpha: float = 0.05, room_names: Mapping[str, str] | None = None) -> str:
+    """HTML table of :func:`liveops_nb.abtest.breakdowns.breakdown` rows (several treatments stacked).
+
+    Rooms are shown by name (``room_names``: room id -> name), segments in words.
+    """
+    names = room_names or {}
     unit = REGISTRY[key].unit
     cols = [t(k, lang, level=level_text(alpha)) for k in ("abtest_col_group", "abtest_col_treatment", "abtest_col_n",
                                                           "abtest_col_value", "abtest_col_rel", "abtest_col_ci",
                                                           "abtest_col_p")]
-    rows = [[t(f"abtest_seg_{r.group}", lang) if by == "segment" else r.group,
+    rows = [[t(f"abtest_seg_{r.group}", lang) if by == "segment" else names.get(str(r.group)) or r.group,
              variant_label(exp.variable, str(r.treatment), lang),
              f"{r.n_control:,} / {r.n_treatment:,}",
              f"{fmt_value(r.control_value, unit, lang)} → {fmt_value(r.treatment_value, unit, lang)}",
-             pct(r.effect, True), f"{pct(r.ci_low, True)} ～ {pct(r.ci_high, True)}",  # type: ignore[arg-type]
+             pct(r.effect, True), interval_text(r.ci_low, r.ci_high, lang),  # type: ignore[arg-type]
              "—" if pd.isna(r.p_value) else fmt_p(r.p_value)[2:]] for r in df.itertuples()]  # type: ignore[arg-type]
     return table(pd.DataFrame(rows, columns=cols), numeric=cols[2:])
 

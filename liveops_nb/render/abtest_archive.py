@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from liveops_nb.abtest.archive import DECISIONS, records_frame
-from liveops_nb.render.abtest import finding_from_record, finding_text, metric_label
+from liveops_nb.render.abtest import experiment_title, finding_from_record, finding_text, metric_label, variable_text
 from liveops_nb.render.i18n import Lang, t
 
 HEADERS: dict[str, tuple[str, str]] = {
@@ -34,8 +34,9 @@ HEADERS: dict[str, tuple[str, str]] = {
 }
 """Column headers of the archive (every column of :data:`liveops_nb.abtest.archive.COLUMNS`)."""
 
-SHOWN = ("archived_at", "experiment_id", "experiment_name", "variable", "room_ids", "control", "treatment",
+SHOWN = ("archived_at", "experiment_name", "variable", "room_ids", "control", "treatment",
          "metric_label", "effect_rel", "ci_low", "ci_high", "p_value", "decision", "author", "notes")
+"""The columns a manager sees: experiments by name, variables in words, rooms by name (ids stay in the CSV)."""
 
 
 def header(column: str, lang: Lang = "zh") -> str:
@@ -68,9 +69,27 @@ def archive_frame(records: Iterable[dict[str, Any]], lang: Lang = "zh") -> pd.Da
     return records_frame(record_texts(r, lang) for r in records)
 
 
-def display_frame(df: pd.DataFrame, lang: Lang = "zh") -> pd.DataFrame:
-    """The archive formatted for people: percentages, decisions in words, bilingual headers."""
+def room_names_of(records: Iterable[dict[str, Any]]) -> dict[str, str]:
+    """Room id -> name from the records' ``room_names`` (saved by the A/B page; older records have none)."""
+    names: dict[str, str] = {}
+    for r in records:
+        names.update({str(k): str(v) for k, v in (r.get("room_names") or {}).items() if v})
+    return names
+
+
+def rooms_text(room_ids: Any, room_names: dict[str, str], lang: Lang = "zh") -> str:
+    """A record's ``room_ids`` ("R01,R02") by name ("、" / ", " between them)."""
+    ids = [r for r in str(room_ids or "").split(",") if r]
+    return ("、" if lang == "zh" else ", ").join(room_names.get(r) or r for r in ids)
+
+
+def display_frame(df: pd.DataFrame, lang: Lang = "zh", room_names: dict[str, str] | None = None) -> pd.DataFrame:
+    """The archive formatted for people: percentages, decisions and variables in words, experiments and rooms
+    by name (``room_names``: room id -> name), headers in ``lang``."""
     out = df[list(SHOWN)].copy()
+    out["experiment_name"] = [experiment_title(i, n) for i, n in zip(df.experiment_id, df.experiment_name, strict=True)]
+    out["variable"] = out["variable"].map(lambda v: variable_text(v, lang) if isinstance(v, str) else "—")
+    out["room_ids"] = out["room_ids"].map(lambda ids: rooms_text(ids, room_names or {}, lang))
 
     def pc(v: Any) -> str:
         return "—" if v is None or pd.isna(v) else f"{v * 100:+.1f}%"

@@ -58,3 +58,20 @@ register({
     "unknown_session": ("找不到场次 “{sid}”，请在下方重新选择。", "Session '{sid}' was not found; pick one below."),
     "illustrative": ("示例值（请替换为自己的同行数据）", "illustrative defaults — replace with your own peer numbers"),
 })
+
+
+# ---------------------------------------------------------------- the page's language (issue 10: ?lang=, the toggle)
+LANG_NAMES: dict[Lang, str] = {"zh": "中文", "en": "English"}
+"""Each language in its own words: the toggle's labels (never translated)."""
+
+
+def lang_of(value: str | None, default: Lang = "zh") -> Lang:
+    """The language ``value`` names (``zh``, ``en``, also ``zh-CN``, ``EN``), else ``default``.
+
+    Parameters
+    ----------
+    value : what the URL query says (``?lang=en``), or None.
+    default : the page's language when ``value`` names none.
+    """
+    code = (value or "").strip().lower().replace("_", "-").split("-")[0]
+    return code if code in LANGS else default  # type: ignore[return-value]
