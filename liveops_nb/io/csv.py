@@ -76,8 +76,7 @@ def read_csv(path: Path, table: Table, raw: RawTables, tz: str) -> pd.DataFrame:
             "check that Chinese text (hosts, titles, comments) reads right; save the file as UTF-8 "
             "(Excel: 'CSV UTF-8') to silence this warning"))
     header, records, lines = _records(decoded.text, path, table)
-    columns = list(zip(*records, strict=True)) if records else [() for _ in header]
-    df = pd.DataFrame({name: pd.Series(columns[j], dtype="str") for j, name in enumerate(header)},
+    df = pd.DataFrame({name: pd.Series([r[j] for r in records], dtype="str") for j, name in enumerate(header)},
                       index=range(len(records)))
     reader = _Columns(df, lines, path, table, raw, tz)
     return pd.DataFrame({col: reader.column(col) for col in header}, index=df.index)
@@ -98,26 +97,30 @@ def _records(text: str, path: Path, table: Table) -> tuple[list[str], list[list[
     except csv.Error:
         recs = []
     if recs and len(recs) == _physical_lines(text) and all(recs):
-        rows = [(no, rec) for no, rec in enumerate(recs, start=1) if len(rec) > 1 or rec[0].strip()]
+        lines = list(range(1, len(recs) + 1))
+        if 1 in set(map(len, recs)):  # a line of spaces is blank: skip it
+            keep = [i for i, rec in enumerate(recs) if len(rec) > 1 or rec[0].strip()]
+            recs, lines = [recs[i] for i in keep], [lines[i] for i in keep]
     else:  # quoted line breaks, blank lines or a malformed file: follow the reader's line count
-        rows = _numbered_records(text, delimiter, path, table)
-    if not rows:
+        recs, lines = _numbered_records(text, delimiter, path, table)
+    if not recs:
         raise DataFileError(path, table.name, "file has no header line", f"export {table.name} again")
-    header = [h.strip() or f"unnamed_{j + 1}" for j, h in enumerate(rows[0][1])]
+    header = [h.strip() or f"unnamed_{j + 1}" for j, h in enumerate(recs[0])]
     seen: dict[str, int] = {}
     for j, h in enumerate(header):
         if h in seen:
             raise DataFileError(path, table.name, f"column '{h}' appears twice in the header "
                                 f"(columns {seen[h] + 1} and {j + 1}); either could be meant",
-                                "keep one of the two columns", line=rows[0][0])
+                                "keep one of the two columns", line=lines[0])
         seen[h] = j
-    wrong = [(no, len(rec)) for no, rec in rows[1:] if len(rec) != len(header)]
-    if wrong:
+    body, body_lines = recs[1:], lines[1:]
+    if set(map(len, body)) - {len(header)}:
+        wrong = [(no, len(rec)) for no, rec in zip(body_lines, body, strict=True) if len(rec) != len(header)]
         raise DataFileError(path, table.name, f"{len(wrong)} line(s) do not have the header's {len(header)} fields",
                             "give every line one value per column (quote values that contain "
                             f"'{delimiter}'); a line break inside a cell needs quotes too", line=wrong[0][0],
                             rows=[{"line": no, "fields": k} for no, k in wrong[:_SAMPLE]], n_rows=len(wrong))
-    return header, [rec for _, rec in rows[1:]], [no for no, _ in rows[1:]]
+    return header, body, body_lines
 
 
 def _physical_lines(text: str) -> int:
@@ -125,15 +128,17 @@ def _physical_lines(text: str) -> int:
     return ends + (0 if text.endswith(("\n", "\r")) else 1)
 
 
-def _numbered_records(text: str, delimiter: str, path: Path, table: Table) -> list[tuple[int, list[str]]]:
-    """Non-blank records with the line where each starts; malformed CSV is refused naming the line."""
+def _numbered_records(text: str, delimiter: str, path: Path, table: Table) -> tuple[list[list[str]], list[int]]:
+    """Non-blank records and the line where each starts; malformed CSV is refused naming the line."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    rows: list[tuple[int, list[str]]] = []
+    recs: list[list[str]] = []
+    lines: list[int] = []
     start = 1
     try:
         for rec in reader:
             if rec and (len(rec) > 1 or rec[0].strip()):  # blank lines are skipped
-                rows.append((start, rec))
+                recs.append(rec)
+                lines.append(start)
             start = reader.line_num + 1
     except csv.Error as err:
         if "unexpected end of data" in str(err):
@@ -143,7 +148,7 @@ def _numbered_records(text: str, delimiter: str, path: Path, table: Table) -> li
         raise DataFileError(path, table.name, f"is not well-formed CSV ({err})",
                             'quote cells that contain quotes, and double the quotes inside them ("")',
                             line=reader.line_num) from None
-    return rows
+    return recs, lines
 
 
 class _Columns:
