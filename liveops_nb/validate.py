@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -344,7 +345,15 @@ def validate_tables(tables: dict[str, Any], progress: Callable[[str], None] | No
             problems += check_rows(name, t, sound)
         except _backend_errors() as err:
             problems.append(_unreadable(name, err, (files or {}).get(name)))
-    return problems, warnings
+    return [_in_file(p, files) for p in problems], [_in_file(w, files) for w in warnings]
+
+
+def _in_file(problem: DataProblem, files: Mapping[str, Path] | None) -> DataProblem:
+    """The problem with the name of the file its table was read from (``orders.csv: has negative values``)."""
+    path = (files or {}).get(problem.table)
+    if path is None or problem.problem.startswith(f"{path.name}:"):
+        return problem
+    return replace(problem, problem=f"{path.name}: {problem.problem}")
 
 
 def _backend_errors() -> tuple[type[BaseException], ...]:

@@ -192,7 +192,8 @@ def open_case(target: Path) -> tuple[Any, LiveOpsError | None]:
     return within(go)
 
 
-def assert_outcome(case: Case, ds: Any, err: LiveOpsError | None, base: Base) -> None:
+def assert_outcome(case: Case, ds: Any, err: LiveOpsError | None, base: Base, folder: Path | None = None) -> None:
+    """The outcome ``case`` expects; every problem of a table read from a file in ``folder`` names that file."""
     expect = case.expect
     if isinstance(expect, Refused):
         assert err is not None, f"{case.name}: read without error, expected a refusal"
@@ -205,6 +206,10 @@ def assert_outcome(case: Case, ds: Any, err: LiveOpsError | None, base: Base) ->
         assert isinstance(err, DataValidationError), f"{case.name}: {type(err).__name__}: {text}"
         got = {(p.table, p.column) for p in err.problems}
         assert got == set(expect.problems), f"{case.name}: problems {got}, expected {set(expect.problems)}:\n{text}"
+        for p in err.problems:
+            files = [f"{p.table}{x}" for x in (".parquet", ".csv", ".csv.gz")]
+            present = [f for f in files if folder is not None and os.path.lexists(folder / f)]
+            assert all(f in str(p) for f in present), f"{case.name}: the problem does not name {present}: {p}"
         first = err.problems[0]
         for k, v in expect.row.items():
             assert first.rows and first.rows[0].get(k) == v, f"{case.name}: sample rows {first.rows}"

@@ -61,7 +61,7 @@ def test_case(case: Case, corpus_demo: Path, corpus_base: Base, tmp_path: Path,
     before = snapshot(tmp_path / "case")
     try:
         ds, err = open_case(target)
-        assert_outcome(case, ds, err, corpus_base)
+        assert_outcome(case, ds, err, corpus_base, d)
         assert snapshot(tmp_path / "case") == before, "reading modified the data folder"
     finally:
         for root, dirs, files in os.walk(tmp_path / "case"):
