@@ -32,14 +32,15 @@ the same both ways; ``1,234`` and ``1.234`` are ambiguous (1234 or 1.234). The c
 1. cells that can only be comma-convention **and** cells that can only be point-convention in one
    column → the column is refused (it mixes the two, so no reading is safe);
 2. any comma-only cell → the whole column is comma-convention (``2607,79`` → 2607.79, and an
-   ambiguous ``1,234`` in that column → 1.234 — except in money, where a decimal comma followed by
-   three digits would be finer than a fen, so ``1,234`` next to ``2607,79`` refuses the column);
+   ambiguous ``1,234`` in that column → 1.234 — except in money and headcounts (see 4), where a
+   decimal comma is not followed by three digits, so ``1,234`` next to ``2607,79`` refuses the column);
 3. any point-only cell → the whole column is point-convention (``1,234`` → 1234);
 4. only ambiguous cells (and plain ones): ``1.234`` alone is a decimal point (dot grouping is only
    accepted next to a decimal comma); ``1,234`` alone is a thousands separator in counts (int
-   columns: 1.234 people is impossible) and money (CNY: a decimal comma would give amounts finer
-   than a fen) and is refused as ambiguous in any other column; a column with both ``1,234`` and
-   ``1.234`` is refused.
+   columns: 1.234 orders is impossible), money (CNY: a decimal comma would give amounts finer than
+   a fen) and headcounts (unit people, e.g. average concurrent viewers: platforms group them, and
+   do not write them to three decimals), and is refused as ambiguous in any other column (e.g.
+   seconds); a column with both ``1,234`` and ``1.234`` is refused.
 
 A cell is never read one way while its column is read the other way.
 """
@@ -59,6 +60,9 @@ from ..errors import NumberFormatError
 MISSING_TOKENS = frozenset({"", "-", "--", "—", "null", "NULL", "None", "N/A", "n/a"})
 NON_FINITE_TOKENS = frozenset({"nan", "inf", "infinity", "∞"})  # compared lower-cased, sign removed
 INT64_MAX = 2**63 - 1
+# Units in which a lone 1,234 is a thousands separator: money (a decimal comma would be finer than a fen)
+# and headcounts (platforms write them grouped; an average headcount is not written to three decimals).
+_THOUSANDS_UNITS = frozenset({"CNY", "people"})
 # Scaling by % / 万 / a sign never rounds or overflows: 80 digits, the widest exponent range.
 _CTX = Context(prec=80, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[InvalidOperation])
 
@@ -267,7 +271,7 @@ def _decide(by_kind: dict[Kind, list[int]], dtype: str,
     amb_comma, amb_point = by_kind.get("ambiguous_comma", []), by_kind.get("ambiguous_point", [])
     if comma_only and point_only:
         return "point", ("mixed_separators", _interleave(comma_only, point_only))
-    if comma_only and amb_comma and unit == "CNY":  # 1,234 as a decimal comma is finer than a fen
+    if comma_only and amb_comma and unit in _THOUSANDS_UNITS:  # 1,234 cannot be a decimal comma there
         return "comma", ("mixed_separators", _interleave(comma_only, amb_comma))
     if comma_only:
         return "comma", None
@@ -275,7 +279,7 @@ def _decide(by_kind: dict[Kind, list[int]], dtype: str,
         return "point", None
     if amb_comma and amb_point:
         return "point", ("mixed_separators", _interleave(amb_point, amb_comma))
-    if amb_comma and not (dtype == "int" or unit == "CNY"):
+    if amb_comma and not (dtype == "int" or unit in _THOUSANDS_UNITS):
         return "point", ("ambiguous_comma", amb_comma)
     return "point", None
 

@@ -63,20 +63,26 @@ def test_ambiguous_comma_in_counts_is_a_thousands_separator(read_export):
     assert df["uv"].tolist() == [1234, 5]
 
 
+def test_ambiguous_comma_in_headcounts_is_a_thousands_separator(read_export):
+    # average concurrent viewers as a platform shows them; 1.234 viewers would not be written so
+    df, raw = read_export("sessions", 'session_id,acu\nS1,"1,234"\nS2,5.5\n')
+    assert raw.problems == [] and df["acu"].tolist() == [1234.0, 5.5]
+
+
 def test_ambiguous_comma_elsewhere_is_refused(read_export):
-    # acu (average concurrent viewers) may have decimals: 1,234 could be 1234 or 1.234
-    df, raw = read_export("sessions", 'session_id,acu\nS1,"1,234"\nS2,5\nS3,"2,500"\n')
-    p = only(raw.problems, "acu")
+    # average watch time in seconds may have decimals: 1,234 could be 1234 s or 1.234 s
+    df, raw = read_export("sessions", 'session_id,avg_watch_seconds\nS1,"1,234"\nS2,5\nS3,"2,500"\n')
+    p = only(raw.problems, "avg_watch_seconds")
     assert "could be 1234" in p.problem and "sessions.csv" in p.problem
     assert [r["row"] for r in p.rows] == [2, 4] and p.n_rows == 2
-    assert df["acu"].isna().all()
+    assert df["avg_watch_seconds"].isna().all()
 
 
 def test_ambiguous_comma_follows_a_decimal_comma_column(read_export):
-    # 0,5 can only be a decimal comma, so the column is decimal-comma and 1,234 is 1.234
-    df, raw = read_export("sessions", 'session_id,acu\nS1,"1,234"\nS2,"0,5"\n')
+    # 0,5 can only be a decimal comma, so the column is decimal-comma and 1,234 is 1.234 (seconds)
+    df, raw = read_export("sessions", 'session_id,avg_watch_seconds\nS1,"1,234"\nS2,"0,5"\n')
     assert raw.problems == []
-    assert df["acu"].tolist() == [1.234, 0.5]
+    assert df["avg_watch_seconds"].tolist() == [1.234, 0.5]
 
 
 def test_dot_with_three_decimals_is_a_decimal_point(read_export):
