@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from liveops_nb.abtest.archive import DECISIONS, records_frame
+from liveops_nb.metrics import REGISTRY
 from liveops_nb.render.abtest import experiment_title, finding_from_record, finding_text, metric_label, variable_text
 from liveops_nb.render.i18n import Lang, t
 
@@ -90,6 +91,8 @@ def display_frame(df: pd.DataFrame, lang: Lang = "zh", room_names: dict[str, str
     out["experiment_name"] = [experiment_title(i, n) for i, n in zip(df.experiment_id, df.experiment_name, strict=True)]
     out["variable"] = out["variable"].map(lambda v: variable_text(v, lang) if isinstance(v, str) else "—")
     out["room_ids"] = out["room_ids"].map(lambda ids: rooms_text(ids, room_names or {}, lang))
+    out["metric_label"] = [metric_label(k, lang) if k in REGISTRY else shown  # in the page's language, whoever saved it
+                           for k, shown in zip(df.metric, df.metric_label, strict=True)]
 
     def pc(v: Any) -> str:
         return "—" if v is None or pd.isna(v) else f"{v * 100:+.1f}%"

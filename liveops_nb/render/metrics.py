@@ -5,18 +5,34 @@ import pandas as pd
 
 from ..engine.reasons import Reason
 from ..metrics import REGISTRY
+from ..schema import TABLES
 from .i18n import Lang, register, t
 
 register({
     "not_available": ("此数据源无法提供", "not available from this source"),
-    "reason_needs_table": ("需要行为数据表 '{table}'", "needs the viewer-level '{table}' table"),
-    "reason_needs_table_or": ("需要行为数据表 '{table}' 或平台字段 {column}",
-                              "needs the viewer-level '{table}' table or the platform column {column}"),
+    "reason_needs_table": ("需要明细表“{table}”", "needs the viewer-level table “{table}”"),
+    "reason_needs_table_or": ("需要明细表“{table}”或平台字段“{column}”",
+                              "needs the viewer-level table “{table}” or the platform column “{column}”"),
     "reason_not_at_grain": ("{quantity} 无法按 {dim} 拆分", "{quantity} cannot be split by {dim}"),
     "reason_not_reported": ("本场未提供 {quantity}", "{quantity} is not reported for this session"),
     "reason_next_day_pending": ("次日数据尚未产生", "the next day is not in the data yet"),
     "reason_zero_denominator": ("分母为 0 ({quantity})", "the denominator is 0 ({quantity})"),
 })
+
+
+def _table_label(name: str | None, lang: Lang) -> str | None:
+    """A table of the data model by its label ("行为事件" / "Viewer events"); an unknown name as it is."""
+    table = TABLES.get(name or "")
+    return name if table is None else (table.zh if lang == "zh" else table.en)
+
+
+def _column_label(name: str | None, lang: Lang) -> str | None:
+    """A column of the data model by its label (the first table that has it); an unknown name as it is."""
+    for table in TABLES.values():
+        for c in table.columns:
+            if c.name == name:
+                return c.zh if lang == "zh" else c.en
+    return name
 
 
 def reason_text(reason: Reason | None, lang: Lang = "zh") -> str | None:
@@ -27,7 +43,7 @@ def reason_text(reason: Reason | None, lang: Lang = "zh") -> str | None:
         return t("reason_zero_denominator", lang, quantity=reason.quantity)
     if reason.code == "needs_table":
         key = "reason_needs_table_or" if reason.column else "reason_needs_table"
-        body = t(key, lang, table=reason.table, column=reason.column)
+        body = t(key, lang, table=_table_label(reason.table, lang), column=_column_label(reason.column, lang))
     else:
         body = t(f"reason_{reason.code}", lang, quantity=reason.quantity, dim=reason.dim)
     return f"{t('not_available', lang)}: {body}"

@@ -20,8 +20,8 @@ __all__ = ["display_mix", "display_table", "render", "role_label"]
 register({
     "products_unavailable": ("商品明细：此数据源无法提供（需要 product_stats 表，或 events + orders 明细）",
                              "Product detail: not available from this source (needs product_stats, or events + orders)"),
-    "products_no_pitches": ("讲解记录：此数据源无法提供（需要 pitches 表和 minute_stats）",
-                            "Pitch records: not available from this source (needs pitches and minute_stats)"),
+    "products_no_pitches": ("讲解记录：此数据源无法提供（需要讲解表和分钟级数据）",
+                            "Pitch records: not available from this source (needs the product pitches and minute-level stats)"),
     "products_empty": ("本场没有商品数据", "No product activity in this session"),
     "products_name": ("商品", "Product"),
     "products_role": ("角色", "Role"),
