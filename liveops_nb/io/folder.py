@@ -187,11 +187,14 @@ def read_folder(folder: str | Path, *, tz: str = DEFAULT_TZ) -> RawTables:
         table = TABLES[name]
         if path.suffix == ".parquet":
             t = con.read_parquet(str(path), table_name=f"src_{name}")
+            untyped = [c for c in t.columns if _untyped(t[c].type())]
+            t = _drop_empty_columns(t, table, path, _parquet_empty_columns(path) + untyped, raw)
             t = _type_missing_columns(t, table)
             t = _fix_parquet_timestamps(t, table, raw, tz)
         else:
             df = read_csv(path, table, raw, tz)
-            t = ibis.memtable(df)
+            empty = [c for c in df.columns if len(df) and df[c].isna().all()]
+            t = _drop_empty_columns(ibis.memtable(df), table, path, empty, raw)
         raw.tables[name] = t
     for path in scan.ignored:
         raw.warnings.append(DataProblem(path.name, None, "file is not a table of the data model and was ignored",
@@ -234,6 +237,41 @@ def from_connection(con: Any) -> RawTables:
     return RawTables(con=con, tables={n: con.table(n) for n in TABLES if n in names})
 
 
+def _parquet_empty_columns(path: Path) -> list[str]:
+    """Columns of a Parquet file with rows whose every value is missing (from the footer's counts)."""
+    import pyarrow.parquet as pq
+
+    md = pq.ParquetFile(path).metadata
+    if not md.num_rows:
+        return []
+    out = []
+    for j in range(md.num_columns):
+        stats = [md.row_group(g).column(j).statistics for g in range(md.num_row_groups)]
+        if all(st is not None and st.has_null_count for st in stats) and \
+                sum(int(st.null_count) for st in stats) == md.num_rows:
+            out.append(md.schema.column(j).path)
+    return out
+
+
+def _drop_empty_columns(t, table: Table, path: Path, empty: list[str], raw: RawTables):
+    """An optional column without a single value is read as not reported (absent), with a warning.
+
+    Summing it would give 0 — paid spend 0 instead of "not reported" — so it is left out, as when
+    the export has no such column. Required columns stay (validation reports their missing values).
+    """
+    names = set(table.column_names)
+    drop = [c for c in dict.fromkeys(empty) if c in names and c in t.columns and not table.column(c).required]
+    for c in drop:
+        raw.warnings.append(DataProblem(table.name, c, f"{path.name}: the column has no values; read as not reported",
+                                        "remove the empty column, or fill it in"))
+    return t.drop(*drop) if drop else t
+
+
+def _untyped(dtype) -> bool:
+    """An all-missing Parquet column: Ibis ``null``, or DuckDB's NULL type that Ibis shows as unknown."""
+    return bool(dtype.is_null() or (dtype.is_unknown() and "NULL" in str(dtype)))
+
+
 def _type_missing_columns(t, table: Table):
     """Give the data model's type to Parquet columns Ibis has no type for.
 
@@ -245,7 +283,7 @@ def _type_missing_columns(t, table: Table):
     for c in table.columns:
         if c.name in t.columns:
             dtype = t[c.name].type()
-            untyped = dtype.is_null() or (dtype.is_unknown() and "NULL" in str(dtype))
+            untyped = _untyped(dtype)
             tz_ns = dtype.is_unknown() and "TIMESTAMPTZ" in str(dtype) and c.dtype == "timestamp"
             if untyped or tz_ns:
                 casts[c.name] = t[c.name].cast(_IBIS_TYPES[c.dtype])

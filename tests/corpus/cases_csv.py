@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from tests.corpus.harness import Case, Read, Refused, to_csv
-from tests.corpus.numbers import gmv_changed, same_numbers
+from tests.corpus.numbers import gmv_changed, same_numbers, spend_not_reported
 
 O1 = "R01-20260907-2-O00001"
 S1 = "R01-20260907-2"
@@ -120,6 +120,8 @@ CASES = [
          Refused(_where(("orders", None)), ("orders.csv", "line 3"))),
     Case("header-only CSV (no rows)", to_csv("channels", text=_header_only),
          Refused(_where(("channels", None)), ("channels", "empty")), extra=("channels",)),
+    Case("spend column all '-' in CSV (not reported)", to_csv("channels", lambda df: df.assign(spend="-")),
+         Read(spend_not_reported, _where(("channels", "spend"))), extra=("channels",)),
     Case("unparseable time in CSV", to_csv("orders", _cell("ts", "yesterday evening")),
          Refused(_where(("orders", "ts")), ("cannot be parsed",), {"order_id": O1, "ts": "yesterday evening"})),
 ]

@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow as pa
 
 from tests.corpus.harness import Case, Read, Refused, edit, read, set_column
-from tests.corpus.numbers import same_numbers
+from tests.corpus.numbers import spend_not_reported
 
 O1 = "R01-20260907-2-O00001"
 S1 = "R01-20260907-2"
@@ -78,6 +78,10 @@ def _all_null_spend(d: Path) -> None:
     set_column(d, "channels", "spend", pa.nulls(n))  # an all-missing column: Parquet type NULL
 
 
+def _float_null_spend(df: pd.DataFrame) -> pd.DataFrame:
+    return df.assign(spend=np.nan)  # pandas writes NaN of a float column as null
+
+
 def _null_user(df: pd.DataFrame) -> None:
     df.loc[0, "user_id"] = None
 
@@ -96,7 +100,10 @@ CASES = [
     Case("empty channels table (zero rows)", _empty("channels"),
          Refused(_where(("channels", None)), ("channels", "empty")), extra=("channels",)),
     Case("empty rooms table (zero rows)", _empty("rooms"), Refused(_where(("rooms", None)), ("rooms", "empty"))),
-    Case("channels.spend all missing (NULL-typed column)", _all_null_spend, Read(same_numbers), extra=("channels",)),
+    Case("channels.spend all missing (NULL-typed column)", _all_null_spend,
+         Read(spend_not_reported, _where(("channels", "spend"))), extra=("channels",)),
+    Case("channels.spend all missing (float nulls)", edit("channels", _float_null_spend),
+         Read(spend_not_reported, _where(("channels", "spend"))), extra=("channels",)),
     Case("required table missing (sessions)", _drop_table("sessions"),
          Refused(_where(("sessions", None)), ("required table is missing", "sessions.parquet"))),
     Case("required column missing (sessions.end_time)", edit("sessions", lambda df: df.drop(columns=["end_time"])),

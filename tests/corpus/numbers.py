@@ -41,3 +41,11 @@ def gmv_changed(session: str, delta: float) -> Callable[[Any, Base], None]:
             want = v + delta if s == session else v
             assert got.get(s, 0.0) == pytest.approx(want, abs=TOL), s
     return check
+
+
+def spend_not_reported(ds: Any, base: Base) -> None:
+    """GMV unchanged; paid spend and paid ROI not available (not 0) because the export has no spend."""
+    same_numbers(ds, base)
+    k = ds.kpis(["paid_spend", "paid_roi"], by=None)
+    assert k["paid_spend"].isna().all() and k["paid_roi"].isna().all()
+    assert set(k.attrs["missing"]) == {"paid_spend", "paid_roi"}
