@@ -142,11 +142,15 @@ def _check_parquet(path: Path) -> tuple[str, str] | None:
             what = " (it starts like a text file)" if head.decode("latin-1").isprintable() else ""
             return (f"is not a Parquet file{what}",
                     "export the table again as Parquet, or give the file the extension of its format")
-        pq.ParquetFile(path).metadata  # noqa: B018 - reads the footer
+        names = pq.ParquetFile(path).schema_arrow.names  # reads the footer
     except (pa.ArrowException, OSError, ValueError) as err:
         detail = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         return (f"is not a readable Parquet file (truncated or corrupt: {detail})",
                 "export the table again or restore the file from a backup")
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        return (f"column {', '.join(repr(n) for n in twice)} appears twice; either could be meant",
+                "keep one of the two columns and export the table again")
     return None
 
 

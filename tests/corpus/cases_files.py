@@ -86,6 +86,15 @@ def _zero_in(column: str, skip: int, n: int = 40) -> Callable[[Path], None]:
     return damage
 
 
+def _duplicate_column(d: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    t = pq.read_table(d / "orders.parquet")
+    zeros = pa.array([0.0] * len(t))
+    pq.write_table(pa.Table.from_arrays([*t.columns, zeros], names=[*t.column_names, "amount"]), d / "orders.parquet")
+
+
 def _text_as_parquet(d: Path) -> None:
     (d / "orders.parquet").write_text(csv_text(d, "orders"), encoding="utf-8")
 
@@ -179,6 +188,8 @@ CASES = [
          Refused(frozenset({("orders", None)}), _F("orders.parquet", "corrupt", "ts"))),
     Case("damaged page of orders.channel (decodes to garbage text)", _zero_in("channel", 52),
          Refused(frozenset({("orders", None)}), _F("orders.parquet", "corrupt", "channel"))),
+    Case("Parquet column named twice (orders.amount)", _duplicate_column,
+         Refused(frozenset({("orders", None)}), _F("orders.parquet", "'amount' appears twice"))),
     Case("CSV text named .parquet", _text_as_parquet,
          Refused(frozenset({("orders", None)}), _F("orders.parquet", "not a Parquet file"))),
     Case("Parquet file named .csv", _parquet_as_csv, Refused(frozenset({("orders", None)}), _F("orders.csv", "Parquet"))),

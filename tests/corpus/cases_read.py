@@ -86,6 +86,22 @@ def _likes_plus_one(ds, base) -> None:
     assert int((ds.frame("events")["event_type"] == "like").sum()) == int((e["event_type"] == "like").sum()) + 1
 
 
+def _codec(codec: str):
+    def damage(d: Path) -> None:
+        pq.write_table(pq.read_table(d / "orders.parquet"), d / "orders.parquet", compression=codec)
+    return damage
+
+
+def _pandas_index(d: Path) -> None:
+    df = read(d, "orders").set_index("order_id", drop=False)
+    df.index.name = "idx"
+    df.to_parquet(d / "orders.parquet", index=True)
+
+
+def _row_groups(d: Path) -> None:
+    pq.write_table(pq.read_table(d / "events.parquet"), d / "events.parquet", row_group_size=100)
+
+
 def _write_back(d: Path) -> None:
     write(d, "rooms", read(d, "rooms"))
 
@@ -103,6 +119,11 @@ CASES = [
          Read(same_numbers, frozenset({("orders", "ts"), ("orders", "refunded_at")}))),
     Case("Parquet timestamps in UTC (same instants)", edit("orders", _utc_ts), Read(same_numbers)),
     Case("nanosecond Parquet timestamps", _ns_ts, Read(same_numbers)),
+    Case("gzip-compressed Parquet", _codec("gzip"), Read(same_numbers)),
+    Case("uncompressed Parquet", _codec("none"), Read(same_numbers)),
+    Case("events in many small row groups", _row_groups, Read(same_numbers)),
+    Case("Parquet written with a pandas index column", _pandas_index,
+         Read(same_numbers, frozenset({("orders", "idx")}))),
     Case("dictionary-encoded ids", _dictionary_strings, Read(same_numbers)),
     Case("32-bit integer counts", _int32_counts, Read(same_numbers)),
     Case("extra unknown column (warning)", edit("rooms", lambda df: df.assign(colour="red")),

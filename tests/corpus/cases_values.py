@@ -94,6 +94,10 @@ def _where(*pairs: tuple[str, str | None]) -> frozenset:
     return frozenset(pairs)
 
 
+def _bool_as_text(df: pd.DataFrame) -> pd.DataFrame:
+    return df.assign(is_follower=df["is_follower"].map({True: "是", False: "否"}))
+
+
 CASES = [
     Case("empty orders table (zero rows)", _empty("orders"),
          Refused(_where(("orders", None)), ("orders", "empty"))),
@@ -118,6 +122,12 @@ CASES = [
          Refused(_where(("orders", "quantity")), ("expects int",))),
     Case("ids stored as numbers (rooms.room_id)", edit("rooms", lambda df: df.assign(room_id=[1, 2, 3])),
          Refused(_where(("rooms", "room_id")), ("expects string",))),
+    Case("flags stored as text (users.is_follower '是/否')", edit("users", _bool_as_text),
+         Refused(_where(("users", "is_follower")), ("expects bool",), n_rows=732)),
+    Case("session id with a trailing space in orders", _set("orders", "session_id", S1 + " "),
+         Refused(_where(("orders", "session_id")), ("refers to sessions",), {"order_id": O1, "session_id": S1 + " "}, 1)),
+    Case("header name in Chinese (实付金额 for amount)", edit("orders", lambda df: df.rename(columns={"amount": "实付金额"})),
+         Refused(_where(("orders", "amount")), ("required column is missing", "实付金额"))),
     Case("duplicate order id", edit("orders", _dup_order),
          Refused(_where(("orders", "order_id")), ("not unique",), {"order_id": O1, "n_copies": 2}, 1)),
     Case("duplicate (session, channel) key", edit("channels", _dup_channel),
