@@ -69,7 +69,8 @@ def read_csv(path: Path, table: Table, raw: RawTables, tz: str) -> pd.DataFrame:
     DataFileError
         The file cannot be read at all (empty, undecodable, malformed CSV), naming file and line.
     """
-    decoded = load_text(Path(path), table.name)
+    path = Path(path)
+    decoded = load_text(path, table.name)
     if not decoded.sure:
         raw.warnings.append(DataProblem(
             table.name, None, f"{path.name}: text encoding is not certain; read as {decoded.encoding}",
