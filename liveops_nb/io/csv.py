@@ -228,6 +228,9 @@ class _Columns:
                                  "separators (1,234.5); no reading of it is safe, so the column is refused",
                                  "write every number of this column the same way, best without thousands "
                                  "separators and with a decimal point (2607.79, 1234.5)"),
+            "wrong_unit": ("values are written in a unit this column does not have (a percentage or a duration "
+                           f"where {self.table.column(col).unit or 'a plain number'} is expected)",
+                           "write the plain number in the column's unit (see docs/data-model.md)"),
             "ambiguous_comma": ("'1,234' could be 1234 (thousands separator) or 1.234 (decimal comma) and no "
                                 "cell of the column tells which, so the column is refused",
                                 "write these numbers without thousands separators (1234) or with a decimal "

@@ -43,6 +43,12 @@ the same both ways; ``1,234`` and ``1.234`` are ambiguous (1234 or 1.234). The c
    seconds); a column with both ``1,234`` and ``1.234`` is refused.
 
 A cell is never read one way while its column is read the other way.
+
+Units
+-----
+A percentage is a number only in a ratio column and a duration only in a seconds column: ``15%`` in
+an amount or ``5m`` (5 minutes) in GMV is refused as written in the wrong unit, never read as 0.15 or
+300. ``万`` / ``亿`` multiples are accepted in every number column.
 """
 from __future__ import annotations
 
@@ -68,6 +74,9 @@ _CTX = Context(prec=80, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[InvalidOperation])
 
 Convention = Literal["point", "comma"]
 Kind = Literal["plain", "point", "comma", "ambiguous_comma", "ambiguous_point"]
+Form = Literal["number", "percent", "duration"]
+# Which units accept a percentage or a duration; "" = a column of no known unit accepts every form.
+_FORM_UNITS: dict[str, frozenset[str]] = {"percent": frozenset({"ratio", ""}), "duration": frozenset({"seconds", ""})}
 
 _CELL = re.compile(r"^(?P<s1>[-+])?\s*(?P<cur>¥)?\s*(?P<s2>[-+])?\s*"
                    r"(?P<body>[0-9.,]+(?:[eE][-+]?[0-9]+)?)\s*"
@@ -91,6 +100,7 @@ class Cell:
     kind: Kind
     point: Decimal | None
     comma: Decimal | None
+    form: Form = "number"
 
 
 class _NonFinite(Exception):
@@ -115,7 +125,7 @@ def read_cell(text: str) -> Cell | None:
         if d and any(d.groups()):
             h, mi, se = (Decimal(g) if g else Decimal(0) for g in d.groups())
             seconds = h * 3600 + mi * 60 + se
-            return Cell("plain", seconds, seconds)
+            return Cell("plain", seconds, seconds, "duration")
         return None
     if m.group("s1") and m.group("s2"):
         return None
@@ -137,8 +147,9 @@ def read_cell(text: str) -> Cell | None:
     else:
         kind = "point" if point is not None else "comma"
     sign = Decimal(-1) if negative else Decimal(1)
+    form: Form = "percent" if m.group("suffix") in ("%", "‰") else "number"
     return Cell(kind, None if point is None else _CTX.multiply(_CTX.multiply(sign, point), scale),
-                None if comma is None else _CTX.multiply(_CTX.multiply(sign, comma), scale))
+                None if comma is None else _CTX.multiply(_CTX.multiply(sign, comma), scale), form)
 
 
 def parse_number(value: Any) -> float | None:
@@ -183,7 +194,8 @@ def parse_number(value: Any) -> float | None:
     return out
 
 
-IssueKind = Literal["unparseable", "non_finite", "overflow", "not_whole", "mixed_separators", "ambiguous_comma"]
+IssueKind = Literal["unparseable", "non_finite", "overflow", "not_whole", "mixed_separators", "ambiguous_comma",
+                    "wrong_unit"]
 
 
 @dataclass
@@ -218,7 +230,9 @@ def parse_number_column(cells: Sequence[str | None], *, dtype: Literal["int", "f
     dtype : {"int", "float"}
         ``"int"`` for counts: values must be whole and within int64, and are returned exactly.
     unit : str
-        The column's unit from the data model (``"CNY"`` lets money columns decide ``1,234``).
+        The column's unit from the data model: money (``"CNY"``) and headcounts (``"people"``) read a
+        lone ``1,234`` as 1234; a percentage is accepted only in ``"ratio"`` columns and a duration
+        (``1分5秒``) only in ``"seconds"`` columns (``""``: any form).
 
     Returns
     -------
@@ -242,8 +256,12 @@ def parse_number_column(cells: Sequence[str | None], *, dtype: Literal["int", "f
         except _NonFinite:
             issues.setdefault("non_finite", []).append(i)
             continue
-        if read[i] is None:
+        cell = read[i]
+        if cell is None:
             issues.setdefault("unparseable", []).append(i)
+        elif cell.form != "number" and unit not in _FORM_UNITS[cell.form]:
+            issues.setdefault("wrong_unit", []).append(i)
+            read[i] = None
     by_kind: dict[Kind, list[int]] = {}
     for i, c in enumerate(read):
         if c is not None:

@@ -172,11 +172,20 @@ def test_fractional_count_is_refused(read_export):
 
 def test_platform_formats_in_one_file(read_export):
     df, raw = read_export("sessions", "session_id,gmv,avg_watch_seconds,acu\n"
-                                      "S1,1.2万,1分5秒,15.28%\nS2,-¥5,2小时3分,５０\nS3,¥-12元,30秒,1.5万\n")
+                                      "S1,1.2万,1分5秒,2.5\nS2,-¥5,2小时3分,５０\nS3,¥-12元,30秒,1.5万\n")
     assert raw.problems == []
     assert df["gmv"].tolist() == [12000.0, -5.0, -12.0]
     assert df["avg_watch_seconds"].tolist() == [65.0, 7380.0, 30.0]
-    assert df["acu"].tolist() == [0.1528, 50.0, 15000.0]
+    assert df["acu"].tolist() == [2.5, 50.0, 15000.0]
+
+
+def test_percentages_and_durations_only_in_their_units(read_export):
+    # 15% is not an amount and 5m (five minutes) is not GMV: refused, never read as 0.15 or 300
+    df, raw = read_export("sessions", "session_id,gmv,avg_watch_seconds\nS1,15%,5m\nS2,5m,15%\nS3,7,8\n")
+    gmv, secs = only(raw.problems, "gmv"), only(raw.problems, "avg_watch_seconds")
+    assert "unit" in gmv.problem and "CNY" in gmv.problem and [r["row"] for r in gmv.rows] == [2, 3]
+    assert [r["row"] for r in secs.rows] == [3] and df["avg_watch_seconds"].tolist()[0] == 300.0
+    assert df["gmv"].tolist()[2] == 7.0
 
 
 def test_unparseable_values_name_file_column_rows_and_fix(read_export):
