@@ -64,7 +64,7 @@ def test_lower_is_better_metric_is_judged_by_direction():
 
 def test_reasons_in_both_languages():
     err = MetricNotAvailableError("pcu cannot be measured per viewer", code="not_per_unit", metric="pcu", unit="viewer")
-    assert reason_text(err, "en") == "pcu cannot be measured per viewer"
+    assert reason_text(err, "en") == "Peak concurrent viewers cannot be measured per viewer"  # the label, not the key
     assert reason_text(err, "zh") == "最高在线人数 无法按观众计算"
     archived = {"code": "not_per_unit", "params": {"metric": "pcu", "unit": "viewer"}, "message": "x"}
     assert reason_text(archived, "zh") == reason_text(err, "zh")
@@ -77,7 +77,8 @@ def test_unavailable_metric_verdict_and_results_table(tds):
     (zh,) = verdicts(a, "zh")
     (en,) = verdicts(a, "en")
     assert zh.kind == "na" and zh.text == "最高在线人数: 此数据源无法提供（最高在线人数 无法按观众计算）"
-    assert en.text == "Peak concurrent viewers: not available from this source (pcu cannot be measured per viewer)"
+    assert en.text == ("Peak concurrent viewers: not available from this source "
+                       "(Peak concurrent viewers cannot be measured per viewer)")
     b = an.analyze(tds, "EXP-T", metrics=["gmv"])
     html = "".join(results_html(b, "gmv", "en"))
     assert "+100.0%" in html  # GMV per assigned viewer: A 200/3, B 400/3

@@ -25,10 +25,10 @@ def test_render_zh_en_tiny(tiny_ds):
 def test_aggregate_only_one_note_and_reasons_in_both_languages(tiny_aggregate_ds):
     ds = tiny_aggregate_ds
     d = I.build(ds, "S1")
-    for lang, word in (("zh", "此数据源无法提供"), ("en", "not available from this source")):
+    for lang, word, table in (("zh", "此数据源无法提供", "弹幕"), ("en", "not available from this source", "Comments")):
         items = view.render(d, lang)
         assert sum("lo-na" in x for x in items if isinstance(x, str)) == 1
-        assert word in items[0] and "comments" in items[0]  # why valid-comment ratio etc. are missing
+        assert word in items[0] and table in items[0]  # why valid-comment ratio etc. are missing: the table's label
 
 
 def test_demo_charts(demo_dir, planted):
