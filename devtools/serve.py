@@ -207,6 +207,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.no_token and not password:
         raise SystemExit("--no-token needs --password-file")
     token, source = ("", "none") if args.no_token else read_token(args.token_file)
+    os.environ.pop("LIVEOPS_TOKEN", None)  # kernels inherit the server's environment: they need no token
 
     runtime = Path(tempfile.mkdtemp(prefix="liveops-serve-"))
     scratch = runtime / "kernel-tmp"
@@ -230,9 +231,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         app.token = token
     if password:
         app.config.PasswordIdentityProvider.hashed_password = password
-    print(f"LiveOps pages for the team ({'token: ' + source if token else 'password only'}; data read-only"
-          f"{', A/B archive writable' if args.archive == 'on' else ''}; kernels "
-          f"{'write-protected' if args.sandbox == 'on' else 'NOT write-protected'}):", flush=True)
+    protection = ("data read-only" + (", A/B archive writable" if args.archive == "on" else "")
+                  if args.sandbox == "on" else "kernels NOT write-protected")
+    print(f"LiveOps pages for the team ({'token: ' + source if token else 'password only'}; {protection}):",
+          flush=True)
     url = shown_url(args.host, args.port, args.base_url, token)
     print("  " + (url if token else url.split("?")[0]), flush=True)
     try:
