@@ -53,7 +53,7 @@ def variable_text(variable: str, lang: Lang = "zh") -> str:
     return t(f"abtest_var_{variable if variable in VARIABLES else 'other'}", lang).strip()
 
 
-def experiment_title(experiment_id: str, name: object) -> str:
+def experiment_title(experiment_id: object, name: object) -> str:
     """What a manager calls an experiment: its name (the id only when it has none)."""
     text = "" if name is None or (isinstance(name, float) and math.isnan(name)) else str(name).strip()
     return text or str(experiment_id)

@@ -74,4 +74,4 @@ def lang_of(value: str | None, default: Lang = "zh") -> Lang:
     default : the page's language when ``value`` names none.
     """
     code = (value or "").strip().lower().replace("_", "-").split("-")[0]
-    return code if code in LANGS else default  # type: ignore[return-value]
+    return code if code in LANGS else default

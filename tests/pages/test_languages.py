@@ -205,8 +205,12 @@ def test_landing_page_in_both_languages(folder, data_words, query):
     from liveops_nb.pages.landing import LandingPage
 
     query("lang=en")
-    texts = both_languages(lambda: LandingPage(str(folder), lang="zh"), lambda p: p.section("sessions"), *data_words)
+    made: list = []
+    texts = both_languages(lambda: made.append(LandingPage(str(folder), lang="zh")) or made[-1],
+                           lambda p: p.section("sessions"), *data_words)
     assert "open review" in texts["en"] and "打开复盘" in texts["zh"] and "小美彩妆" in texts["en"]
+    made[-1].set_lang("en")  # the review opens in the language of the list
+    assert "01-session-review.ipynb?session=S1&amp;lang=en" in made[-1].outputs["sessions"].outputs[0]["data"]["text/html"]
 
 
 def test_review_page_in_both_languages_keeps_the_session(folder, data_words, query):

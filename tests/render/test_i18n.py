@@ -65,3 +65,20 @@ def test_language_is_checked() -> None:
     assert i18n.check_lang("en") == "en"
     with pytest.raises(UnknownOptionError):
         i18n.check_lang("fr")
+
+
+def test_the_url_names_a_language_or_the_page_keeps_its_own() -> None:
+    assert [i18n.lang_of(v, "zh") for v in ("en", "EN", "en-US", "zh_CN", "zh")] == ["en", "en", "en", "zh", "zh"]
+    assert [i18n.lang_of(v, "en") for v in (None, "", "fr", "english")] == ["en", "en", "en", "en"]
+
+
+def test_the_batch_status_line_in_the_index_language() -> None:
+    from liveops_nb.render.batch_text import counts_line
+
+    counts = {"ok": 3, "skipped": 1, "failed": 0, "interrupted": 0, "not_run": 0, "pending": 0}
+    assert counts_line(counts, lang="zh") == "完成 3 场，跳过 1 场（此前已完成），失败 0 场"
+    assert counts_line(counts, lang="en") == "3 done, 1 skipped (already done), 0 failed"
+    stopped = {**counts, "interrupted": 1, "not_run": 2, "pending": 4}
+    assert counts_line(stopped, lang="zh") == ("完成 3 场，跳过 1 场（此前已完成），失败 0 场，中断 1 场，未运行 2 场，"
+                                               "待运行 4 场")
+    assert counts_line(counts, stopped=True, lang="en") == "3 done, 1 skipped (already done), 0 failed, 0 interrupted, 0 not run"
