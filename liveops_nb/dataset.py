@@ -207,7 +207,7 @@ class Dataset:
         info = self.session_info
         hit = info[info.session_id == session_id]
         if hit.empty:
-            raise UnknownSessionError(session_id, info.session_id.tail(5).tolist())
+            raise UnknownSessionError(session_id, info.session_id.tail(5).tolist(), info.session_id.tolist())
         return hit.iloc[0]
 
     # ------------------------------------------------------------------ the engine's inputs
@@ -263,7 +263,7 @@ class Dataset:
         wanted = set(BASES) if names is None else set(names)
         unknown = sorted(wanted - set(BASES))
         if unknown:
-            raise UnknownMetricError(unknown[0])
+            raise UnknownMetricError(unknown[0], BASES)
         byd, wh = grains.check_by(by), grains.check_where(where)
         frame, missing, summed = self._base_frame(byd, wh, wanted)
         out = frame[[*byd, *[n for n in BASES if n in wanted and n in frame.columns]]].copy()
@@ -281,7 +281,7 @@ class Dataset:
         wanted = set(names)
         unknown = sorted(wanted - set(BASES))
         if unknown:
-            raise UnknownMetricError(unknown[0])
+            raise UnknownMetricError(unknown[0], BASES)
         byd, wh = grains.check_by(by), grains.check_where(where)
         dims, session_ids = self._selected(wh)
         table, plan = compute.base_table(self, byd, wh, wanted, ibis.memtable(dims), session_ids)

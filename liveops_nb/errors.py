@@ -6,7 +6,8 @@ reads the message) and code (which reads the fields).
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+import difflib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,23 @@ from typing import Any
 
 class LiveOpsError(Exception):
     """Root of every error raised by :mod:`liveops_nb`."""
+
+
+def did_you_mean(name: object, known: Iterable[object]) -> str:
+    """" Did you mean 'x'?" for the known names closest to ``name`` (empty when none is close).
+
+    >>> did_you_mean("gvm", ["gmv", "gpm", "uv"])
+    " Did you mean 'gmv' or 'gpm'?"
+    >>> did_you_mean("zzz", ["gmv"])
+    ''
+    """
+    names = [str(k) for k in dict.fromkeys(known)]
+    text = str(name)
+    close = difflib.get_close_matches(text, names, n=3, cutoff=0.6)
+    close += [k for k in names if k not in close and k.lower() == text.lower()]
+    if not close:
+        return ""
+    return " Did you mean " + " or ".join(f"'{c}'" for c in close[:3]) + "?"
 
 
 @dataclass
@@ -99,11 +117,11 @@ class MissingTableError(LiveOpsError):
 class UnknownSessionError(LiveOpsError, KeyError):
     """A session id that is not in the dataset."""
 
-    def __init__(self, session_id: str, known: Sequence[str] = ()) -> None:
+    def __init__(self, session_id: str, known: Sequence[str] = (), candidates: Iterable[str] = ()) -> None:
         self.session_id = session_id
-        hint = ""
+        hint = did_you_mean(session_id, candidates or known)
         if known:
-            hint = f" Known sessions include: {', '.join(list(known)[:5])}."
+            hint += f" Known sessions include: {', '.join(list(known)[:5])}."
         super().__init__(f"session '{session_id}' is not in this dataset.{hint} Pick one from ds.sessions().")
 
     def __str__(self) -> str:  # KeyError would repr() the message otherwise
@@ -113,10 +131,10 @@ class UnknownSessionError(LiveOpsError, KeyError):
 class UnknownMetricError(LiveOpsError, KeyError):
     """A metric key that is not in the registry."""
 
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str, known: Iterable[str] = ()) -> None:
         self.key = key
-        super().__init__(f"'{key}' is not a registered metric; see liveops_nb.metrics.REGISTRY or docs/metrics.md "
-                         "for the keys.")
+        super().__init__(f"'{key}' is not a registered metric.{did_you_mean(key, known)} See "
+                         "liveops_nb.metrics.REGISTRY or docs/metrics.md for the keys.")
 
     def __str__(self) -> str:
         return self.args[0]
@@ -148,7 +166,8 @@ class UnknownGrainError(LiveOpsError, KeyError):
 
     def __init__(self, name: str, known: Sequence[str] = ()) -> None:
         self.name = name
-        super().__init__(f"'{name}' is not a grouping the engine knows; use one of: {', '.join(known)}.")
+        super().__init__(f"'{name}' is not a grouping the engine knows.{did_you_mean(name, known)} "
+                         f"Use one of: {', '.join(known)}.")
 
     def __str__(self) -> str:
         return self.args[0]
@@ -192,7 +211,8 @@ class UnknownColumnError(LiveOpsError, KeyError):
     def __init__(self, table: str, column: str, known: Sequence[str] = ()) -> None:
         self.table = table
         self.column = column
-        super().__init__(f"'{column}' is not a column of table '{table}'; its columns are: {', '.join(known)}.")
+        super().__init__(f"'{column}' is not a column of table '{table}'.{did_you_mean(column, known)} "
+                         f"Its columns are: {', '.join(known)}.")
 
     def __str__(self) -> str:
         return self.args[0]

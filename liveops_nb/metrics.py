@@ -81,7 +81,7 @@ class _Registry(Mapping[str, Metric]):
         try:
             return self._entries[key]
         except KeyError:
-            raise UnknownMetricError(key) from None
+            raise UnknownMetricError(key, self._entries) from None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._entries)

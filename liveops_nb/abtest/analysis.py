@@ -113,6 +113,15 @@ class Analysis:
     arms: dict[str, dict[str, ArmStats]] = field(default_factory=dict)
     errors: dict[str, LiveOpsError] = field(default_factory=dict)  # metric -> why it cannot be tested
 
+    def to_frame(self) -> pd.DataFrame:
+        """The per-arm table of the A/B page as a DataFrame: one row per metric and arm.
+
+        Columns and the three kinds of "adjusted" are described in :mod:`liveops_nb.abtest.frames`.
+        """
+        from liveops_nb.abtest.frames import analysis_frame
+
+        return analysis_frame(self)
+
 
 DEFAULT_OPTIONS = Options()
 """Two-sided fixed-horizon tests at α = 0.05, Holm across treatments, 80 % power for the MDE."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from liveops_nb.errors import LiveOpsError
+from liveops_nb.errors import LiveOpsError, did_you_mean
 
 
 class AbTestError(LiveOpsError):
@@ -70,7 +70,8 @@ class UnknownExperimentError(ExperimentError, KeyError):
 
     def __init__(self, experiment_id: str, known: Sequence[str] = ()) -> None:
         self.experiment_id, self.known = experiment_id, list(known)
-        hint = f" Known experiments: {', '.join(self.known)}." if self.known else ""
+        hint = did_you_mean(experiment_id, self.known)
+        hint += f" Known experiments: {', '.join(self.known)}." if self.known else ""
         super().__init__(f"experiment '{experiment_id}' is not in this dataset.{hint}",
                          experiment_id=experiment_id, known=self.known)
 

@@ -30,7 +30,8 @@ def test_every_abtest_error_is_a_liveops_error_with_a_code():
         assert issubclass(cls, liveops_nb.LiveOpsError) and isinstance(cls.code, str)
     assert issubclass(E.StatsError, ValueError) and issubclass(E.UnknownExperimentError, KeyError)
     err = E.UnknownExperimentError("EXP-NOPE", ["EXP-T"])
-    assert str(err) == "experiment 'EXP-NOPE' is not in this dataset. Known experiments: EXP-T."
+    assert str(err) == "experiment 'EXP-NOPE' is not in this dataset. Did you mean 'EXP-T'? Known experiments: EXP-T."
+    assert "Did you mean 'EXP-T' or 'EXP-T2'" in str(E.UnknownExperimentError("EXP-T3", ["EXP-S", "EXP-T2", "EXP-T"]))
     assert err.params == {"experiment_id": "EXP-NOPE", "known": ["EXP-T"]}
 
 
