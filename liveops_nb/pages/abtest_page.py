@@ -137,8 +137,7 @@ class AbTestPage(Page):
         if requested and requested not in known:
             if self.static:
                 data.load_experiment(self.ds, requested)  # raises UnknownExperimentError
-            names = [experiment_title(r.experiment_id, r.name) for r in self.experiments.itertuples()]
-            self._warn("abtest_unknown_experiment", eid=requested, known="、".join(names))
+            self._warn("abtest_unknown_experiment", eid=requested, known=", ".join(known))
             requested = ""
         if known:
             self._select(requested or self._default_experiment())
@@ -251,7 +250,7 @@ class AbTestPage(Page):
         test = " · ".join([t("abtest_sequential" if o.sequential else "abtest_fixed", self.lang),
                            t("abtest_two_sided" if o.alternative == "two-sided" else "abtest_one_sided", self.lang)]
                           + (["CUPED"] if o.cuped else []))
-        line = t("abtest_selection", self.lang, eid=experiment_title(self.exp.experiment_id, self.exp.name),
+        line = t("abtest_selection", self.lang, eid=self.exp.experiment_id,
                  control=variant_label(self.exp.variable, self.control, self.lang),
                  treatments=", ".join(variant_label(self.exp.variable, v, self.lang) for v in self.treatments),
                  metrics=", ".join(REGISTRY[k].label(self.lang) for k in self.metrics),
@@ -263,7 +262,7 @@ class AbTestPage(Page):
 
         lang, o = self.lang, self.options.test
         st, lay = {"description_width": "110px"}, w.Layout(width="460px")
-        self.w_exp = w.Dropdown(options=[(experiment_title(r.experiment_id, r.name), r.experiment_id)
+        self.w_exp = w.Dropdown(options=[(f"{r.experiment_id} · {r.name}", r.experiment_id)
                                          for r in self.experiments.itertuples()], value=self.exp.experiment_id,
                                 description=t("abtest_pick_experiment", lang), style=st, layout=w.Layout(width="640px"))
         self.w_control = w.Dropdown(description=t("abtest_pick_control", lang), style=st, layout=lay)

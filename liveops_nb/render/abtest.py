@@ -234,7 +234,7 @@ def card_html(exp: Experiment, room_names: Mapping[str, str], lang: Lang = "zh")
     cards = "".join(f'<div class="lo-card"><div class="lbl">{esc(t(k, lang))}</div>'
                     f'<div class="cmp" style="font-size:14px;color:#262626">{esc(v)}</div></div>' for k, v in cells)
     colon = "：" if lang == "zh" else ": "
-    return (f'<div class="lo"><div style="font-size:16px;font-weight:700">{esc(experiment_title(exp.experiment_id, exp.name))}</div>'
+    return (f'<div class="lo"><div style="font-size:16px;font-weight:700">{esc(exp.experiment_id)} · {esc(exp.name)}</div>'
             f'<div class="lo-note lo-info">{esc(t("abtest_card_hypothesis", lang))}{colon}{esc(exp.hypothesis)}</div>'
             f'<div class="lo-cards">{cards}</div></div>')
 

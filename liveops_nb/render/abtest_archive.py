@@ -35,9 +35,10 @@ HEADERS: dict[str, tuple[str, str]] = {
 }
 """Column headers of the archive (every column of :data:`liveops_nb.abtest.archive.COLUMNS`)."""
 
-SHOWN = ("archived_at", "experiment_name", "variable", "room_ids", "control", "treatment",
+SHOWN = ("archived_at", "experiment_id", "experiment_name", "variable", "room_ids", "control", "treatment",
          "metric_label", "effect_rel", "ci_low", "ci_high", "p_value", "decision", "author", "notes")
-"""The columns a manager sees: experiments by name, variables in words, rooms by name (ids stay in the CSV)."""
+"""The columns a manager sees: the experiment's code and name, variables in words, rooms by name (their ids stay in
+the CSV)."""
 
 
 def header(column: str, lang: Lang = "zh") -> str:

@@ -28,7 +28,7 @@ ts = tiny.ts
 
 ALLOWED_LATIN = {
     # metric and platform abbreviations a Chinese manager reads as they are (Douyin Compass uses them too)
-    "GMV", "GPM", "UV", "PV", "ROI", "HHI", "RFM", "CSV", "Excel", "SRM", "CUPED", "P50", "P75",
+    "GMV", "GPM", "UV", "PV", "ROI", "HHI", "RFM", "CSV", "Excel", "SRM", "CUPED", "P50", "P75", "ID",
     # statistics: named methods and symbols
     "Holm", "Benjamini", "Hochberg", "delta", "Welch", "p", "pp", "vs",
     # as Chinese dashboards write it ("观众地域 Top 10")
@@ -68,10 +68,12 @@ def folder(tmp_path_factory) -> Path:
     return _folder(tmp_path_factory.mktemp("languages") / "data")
 
 
-IDS = ("room_id", "room_ids", "session_id", "product_id", "user_id", "experiment_id", "unit_id", "comment_id", "order_id",
+IDS = ("room_id", "room_ids", "session_id", "product_id", "user_id", "unit_id", "comment_id", "order_id",
        "reply_to")
 CODES = ("primary_metric",)
-"""Columns of codes the page must put in words (besides every column with a closed vocabulary)."""
+"""Columns of codes the page must put in words (besides every column with a closed vocabulary).
+
+Experiment ids are codes the team gives its experiments ("EXP-COUPON") and pages show them beside the name."""
 
 
 @pytest.fixture(scope="module")
