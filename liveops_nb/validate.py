@@ -6,8 +6,11 @@ counted in one aggregate query per table, so they run inside the engine at any
 size; the offending rows are fetched only for a rule that fails. Cross-table
 rules (timestamps inside their session, duplicate keys, references to unknown
 sessions/products/users, end before start, refunds larger than the amount) are
-Ibis queries. An empty table is reported as empty and nothing else. Every
-problem names the table, the column, up to five offending rows and the fix;
+Ibis queries. An empty table is reported as empty and nothing else. A Parquet
+table whose data disagrees with its own footer (row count, missing values,
+value ranges; checked in the same aggregate query, see
+:mod:`liveops_nb.io.integrity`) is reported as a corrupt file. Every problem
+names the file, the table, the column, up to five offending rows and the fix;
 nothing is dropped. Reading never writes anything.
 """
 from __future__ import annotations
@@ -105,7 +108,7 @@ def _rules(table: Table, t, present: list[str]) -> list[tuple[str, str, Any]]:
 
 def _footer(path: Path | None, table: Table, t, typed_ok: list[str]) -> tuple[int | None, dict[str, Any]]:
     """Row count and column statistics recorded in a Parquet file's footer (none for other sources)."""
-    if path is None or not path.name.endswith(".parquet"):
+    if path is None or not path.name.lower().endswith(".parquet"):
         return None, {}
     comparable = {c.name for c in table.columns if c.name in typed_ok and c.dtype in ("int", "float", "timestamp", "string")}
     return integrity.footer_stats(path, [c for c in t.columns if c in table.column_names], comparable)
@@ -194,13 +197,15 @@ def check_columns(name: str, t, path: Path | None = None) -> tuple[list[DataProb
     rules = _rules(table, t, typed_ok)
     aggs = {f"r{i}": _count_expr(t, col, rule, pred) for i, (col, rule, pred) in enumerate(rules)}
     n_file, stats = _footer(path, table, t, typed_ok)
-    for j, col in enumerate(stats):
-        aggs.update({f"lo{j}": t[col].min(), f"hi{j}": t[col].max(), f"nul{j}": t[col].isnull().sum()})
+    for j, (col, st) in enumerate(stats.items()):
+        aggs[f"nul{j}"] = t[col].isnull().sum()
+        if st.low is not None:
+            aggs.update({f"lo{j}": t[col].min(), f"hi{j}": t[col].max()})
     counts = t.aggregate(n_rows=t.count(), **aggs).execute()
     n_rows = int(counts.iloc[0]["n_rows"])
     if stats or n_file is not None:
         row = counts.iloc[0]
-        observed = {col: (row[f"lo{j}"], row[f"hi{j}"], row[f"nul{j}"]) for j, col in enumerate(stats)}
+        observed = {col: (row.get(f"lo{j}"), row.get(f"hi{j}"), row[f"nul{j}"]) for j, col in enumerate(stats)}
         bad = integrity.disagreements(stats, observed)
         if n_file is not None and n_file != n_rows:
             bad.insert(0, f"{n_rows} rows read, the file's footer says {n_file}")

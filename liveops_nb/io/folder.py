@@ -47,10 +47,12 @@ class FolderScan:
 
 
 def _table_name(filename: str) -> tuple[str, str] | None:
-    """(table, suffix) when ``filename`` is ``<table><suffix>`` for a table of the data model."""
+    """(table, suffix) when ``filename`` is ``<table><suffix>`` for a table of the data model (any letter case:
+    ``Orders.CSV`` as Windows tools write it is the orders table)."""
+    lowered = filename.lower()
     for suffix in SUFFIXES:
-        if filename.endswith(suffix) and filename[: -len(suffix)] in TABLES:
-            return filename[: -len(suffix)], suffix
+        if lowered.endswith(suffix) and lowered[: -len(suffix)] in TABLES:
+            return lowered[: -len(suffix)], suffix
     return None
 
 
@@ -125,7 +127,7 @@ def check_file(path: Path) -> tuple[str, str] | None:
         reason = "permission denied" if isinstance(err, PermissionError) else (err.strerror or str(err))
         return (f"cannot be read ({reason})",
                 "give the account that runs liveops read permission on the file (chmod a+r)")
-    if path.name.endswith(".parquet"):
+    if path.name.lower().endswith(".parquet"):
         return _check_parquet(path)
     return None
 
@@ -189,7 +191,7 @@ def read_folder(folder: str | Path, *, tz: str = DEFAULT_TZ) -> RawTables:
     raw = RawTables(con=con, tables={}, files=scan.files)
     for name, path in raw.files.items():
         table = TABLES[name]
-        if path.suffix == ".parquet":
+        if path.suffix.lower() == ".parquet":
             t = con.read_parquet(str(path), table_name=f"src_{name}")
             untyped = [c for c in t.columns if _untyped(t[c].type())]
             t = _drop_empty_columns(t, table, path, _parquet_empty_columns(path) + untyped, raw)

@@ -113,7 +113,7 @@ def _plain(v: Any) -> Any:
 
 def decode_error(path: Path | None) -> BaseException | None:
     """The error a full decode of a Parquet file raises (a damaged page an engine may read as garbage), or None."""
-    if path is None or not path.name.endswith(".parquet"):
+    if path is None or not path.name.lower().endswith(".parquet"):
         return None
     import pyarrow as pa
     import pyarrow.parquet as pq

@@ -95,6 +95,14 @@ def _duplicate_column(d: Path) -> None:
     pq.write_table(pa.Table.from_arrays([*t.columns, zeros], names=[*t.column_names, "amount"]), d / "orders.parquet")
 
 
+def _upper_case(d: Path) -> None:
+    (d / "orders.parquet").rename(d / "Orders.PARQUET")
+
+
+def _both_cases(d: Path) -> None:
+    (d / "Orders.parquet").write_bytes((d / "orders.parquet").read_bytes())
+
+
 def _text_as_parquet(d: Path) -> None:
     (d / "orders.parquet").write_text(csv_text(d, "orders"), encoding="utf-8")
 
@@ -210,6 +218,9 @@ CASES = [
          target=_dangling_folder),
     Case("unknown extra files", _unknown_files, Read(same_numbers, frozenset({("notes.parquet", None)}))),
     Case("Excel workbook beside the tables", _excel_beside, Read(same_numbers, frozenset({("sessions.xlsx", None)}))),
+    Case("file name in capitals (Orders.PARQUET)", _upper_case, Read(same_numbers)),
+    Case("two files differing in letter case (Orders.parquet + orders.parquet)", _both_cases,
+         Refused(frozenset({("orders", None)}), _F("Orders.parquet and orders.parquet", "two files"))),
     Case("table behind a valid symlink", _valid_link, Read(same_numbers)),
     Case("data folder behind a symlink", _rows, Read(same_numbers), target=_linked_folder),
     Case("orders as .csv.gz", _csv_gz, Read(same_numbers)),
