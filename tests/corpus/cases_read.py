@@ -102,6 +102,21 @@ def _row_groups(d: Path) -> None:
     pq.write_table(pq.read_table(d / "events.parquet"), d / "events.parquet", row_group_size=100)
 
 
+def _decimal_money(d: Path) -> None:
+    from decimal import Decimal
+
+    t = pq.read_table(d / "orders.parquet")
+    for c in ("amount", "refund_amount"):
+        i = t.schema.get_field_index(c)
+        cents = [Decimal(f"{v:.2f}") for v in t.column(c).to_pylist()]  # the amounts have two decimals
+        t = t.set_column(i, c, pa.array(cents, pa.decimal128(12, 2)))
+    pq.write_table(t, d / "orders.parquet")
+
+
+def _new_york(df: pd.DataFrame) -> pd.DataFrame:
+    return df.assign(ts=df["ts"].dt.tz_convert("America/New_York"))
+
+
 def _write_back(d: Path) -> None:
     write(d, "rooms", read(d, "rooms"))
 
@@ -119,6 +134,8 @@ CASES = [
          Read(same_numbers, frozenset({("orders", "ts"), ("orders", "refunded_at")}))),
     Case("Parquet timestamps in UTC (same instants)", edit("orders", _utc_ts), Read(same_numbers)),
     Case("nanosecond Parquet timestamps", _ns_ts, Read(same_numbers)),
+    Case("Parquet timestamps in America/New_York (same instants)", edit("orders", _new_york), Read(same_numbers)),
+    Case("money as decimal(12,2) (database exports)", _decimal_money, Read(same_numbers)),
     Case("gzip-compressed Parquet", _codec("gzip"), Read(same_numbers)),
     Case("uncompressed Parquet", _codec("none"), Read(same_numbers)),
     Case("events in many small row groups", _row_groups, Read(same_numbers)),
