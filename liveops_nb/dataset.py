@@ -15,10 +15,18 @@ import ibis
 import pandas as pd
 
 from . import derive
+from .config import resolve_data_dir
 from .engine import compute, formulas, grains
 from .engine.cache import ResultCache
 from .engine.reasons import Reason
-from .errors import DataProblem, DataValidationError, MissingTableError, UnknownMetricError, UnknownSessionError
+from .errors import (
+    DataProblem,
+    DataValidationError,
+    MissingTableError,
+    UnknownMetricError,
+    UnknownSessionError,
+    UnknownTableError,
+)
 from .io import RawTables, from_connection, read_folder
 from .metrics import BASES, MAIN_KEYS, REGISTRY
 from .metrics import get as get_metric
@@ -34,20 +42,34 @@ OPTIONAL_GROUPS: dict[str, tuple[str, ...]] = {
 CORE_BASES = frozenset(BASES).difference(*OPTIONAL_GROUPS.values())
 
 
-def open(source: str | Path | Any, *, validate: bool = True, use_viewer_level: bool = True,
+def open(source: str | Path | Any | None = None, *, validate: bool = True, use_viewer_level: bool = True,
          tz: str = DEFAULT_TZ) -> Dataset:
     """Open a dataset.
 
     Parameters
     ----------
     source : folder of ``<table>.parquet`` / ``<table>.csv`` files, or an Ibis
-        backend connection whose tables carry the data-model names.
+        backend connection whose tables carry the data-model names. ``None`` (or ``""``):
+        ``$LIVEOPS_DATA``, else the demo ``data/demo`` (:func:`liveops_nb.config.resolve_data_dir`).
     validate : check the data against the data model first and raise
         :class:`~liveops_nb.errors.DataValidationError` listing every problem.
     use_viewer_level : derive aggregate tables from viewer-level tables when
         they exist (set ``False`` to use only the platform aggregates).
     tz : time zone used to display timestamps and to read naive ones.
+
+    Examples
+    --------
+    ``folder`` here holds the two-session example of devtools/tiny.py:
+
+    >>> ds = liveops_nb.open(folder)
+    >>> ds                                                   # doctest: +ELLIPSIS
+    <liveops_nb.Dataset ...
+      level: viewer, time zone: Asia/Shanghai
+      tables: rooms, sessions, channels, products, events, orders, comments, users, experiments, assignments
+      sessions: 2 in 1 room(s), 2026-09-07 .. 2026-09-08>
     """
+    if source is None or source == "":
+        source = resolve_data_dir("")
     if isinstance(source, (str, Path)):
         raw = read_folder(source, tz=tz)
         label = str(source)
@@ -107,6 +129,9 @@ class Dataset:
         self._cache = ResultCache(self.files)
         self._preloaded: set[str] = set()
 
+    def __repr__(self) -> str:
+        return describe(self)
+
     # ------------------------------------------------------------------ tables
     def has(self, name: str) -> bool:
         """Whether table ``name`` is available (supplied, or derivable from viewer-level data)."""
@@ -118,6 +143,8 @@ class Dataset:
         """The effective Ibis table ``name`` (derived from viewer-level data when possible)."""
         if name in self._tables:
             return self._tables[name]
+        if name not in TABLES:
+            raise UnknownTableError(name, TABLES)
         if not self.has(name):
             raise MissingTableError(name)
         if self.level == "viewer" and name == "minute_stats":
@@ -136,7 +163,14 @@ class Dataset:
         """Table ``name`` as a pandas DataFrame (timestamps in the dataset's zone), optionally some sessions' rows.
 
         Remembered in the dataset's cache (each caller gets its own copy); after :meth:`preload`, any
-        session's rows are served from the whole table without a query.
+        session's rows are served from the whole table without a query. A name that is not a table of
+        the data model raises :class:`~liveops_nb.errors.UnknownTableError` (with the closest names).
+
+        >>> ds.frame("orders", "S1")[["order_id", "amount"]]
+          order_id  amount
+        0       o1   100.0
+        1       o2   300.0
+        2       o3   100.0
         """
         ids = None if session_id is None else ((session_id,) if isinstance(session_id, str) else tuple(session_id))
         if ids is not None and name in self._preloaded:
@@ -307,6 +341,18 @@ class Dataset:
         :class:`~liveops_nb.engine.reasons.Reason`; ``attrs["people_summed"]`` is True when people
         counts over several sessions are sums (aggregate-only data), not distinct people.
         Ratios over several sessions are ratios of summed base quantities, never averages of ratios.
+
+        Examples
+        --------
+        On devtools/tiny.py: room R1's week of Monday 2026-09-07 sold ¥600 over 5 views (GPM = 600 / 5 × 1000):
+
+        >>> ds.kpis(["gmv", "gpm"], by=["room_id", "week"])
+          room_id       week    gmv       gpm
+        0      R1 2026-09-07  600.0  120000.0
+        >>> ds.kpis("gmv", by="channel_group", where={"session_id": "S1"})
+          channel_group    gmv
+        0       organic  100.0
+        1          paid  400.0
         """
         keys = [keys] if isinstance(keys, str) else list(keys or REGISTRY)
         metrics = [get_metric(k) for k in keys]
@@ -402,7 +448,13 @@ class Dataset:
         self._preloaded.clear()
 
     def sessions(self, keys: Iterable[str] = MAIN_KEYS) -> pd.DataFrame:
-        """One row per session: room, host, start/end, date and the main KPIs (column names are metric keys)."""
+        """One row per session: room, host, start/end, date and the main KPIs (column names are metric keys).
+
+        >>> ds.sessions(["gmv", "uv"])[["session_id", "date", "gmv", "uv"]]
+          session_id        date    gmv   uv
+        0         S1  2026-09-07  500.0  3.0
+        1         S2  2026-09-08  100.0  1.0
+        """
         info = self.session_info[[c for c in ("session_id", "room_id", "room_name", "category", "host", "title",
                                               "start_time", "end_time", "date", "gmv_target")
                                   if c in self.session_info]]
@@ -431,6 +483,15 @@ class Dataset:
         out = pd.DataFrame(rows)
         out["reason"] = pd.Series([r["reason"] for r in rows], dtype=object)
         return out
+
+
+def describe(ds: Dataset) -> str:
+    """The dataset in a few lines: folder, level, tables, sessions, rooms and the local date range."""
+    info = ds.session_info
+    dates = f"{info['date'].min()} .. {info['date'].max()}" if len(info) else "none"
+    tables = ", ".join(n for n in TABLES if n in ds.raw)
+    return (f"<liveops_nb.Dataset {ds.source or '(connection)'}\n  level: {ds.level}, time zone: {ds.tz}\n"
+            f"  tables: {tables}\n  sessions: {len(info)} in {info['room_id'].nunique()} room(s), {dates}>")
 
 
 def _where_key(where: Mapping[str, tuple]) -> tuple:

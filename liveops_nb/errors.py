@@ -20,8 +20,8 @@ class LiveOpsError(Exception):
 def did_you_mean(name: object, known: Iterable[object]) -> str:
     """" Did you mean 'x'?" for the known names closest to ``name`` (empty when none is close).
 
-    >>> did_you_mean("gvm", ["gmv", "gpm", "uv"])
-    " Did you mean 'gmv' or 'gpm'?"
+    >>> did_you_mean("order", ["rooms", "sessions", "orders"])
+    " Did you mean 'orders'?"
     >>> did_you_mean("zzz", ["gmv"])
     ''
     """
@@ -112,6 +112,20 @@ class MissingTableError(LiveOpsError):
             msg += f" (needed for {needed_for})"
         msg += f"; add {table}.parquet or {table}.csv to the data folder (see docs/data-model.md)."
         super().__init__(msg)
+
+
+class UnknownTableError(MissingTableError, KeyError):
+    """A table name that is not in the data model at all (a typo, not a missing file)."""
+
+    def __init__(self, table: str, known: Iterable[str] = ()) -> None:
+        self.table = table
+        self.needed_for = ""
+        names = list(known)
+        LiveOpsError.__init__(self, f"'{table}' is not a table of the data model.{did_you_mean(table, names)} "
+                              f"Tables: {', '.join(names)} (docs/data-model.md).")
+
+    def __str__(self) -> str:
+        return self.args[0]
 
 
 class UnknownSessionError(LiveOpsError, KeyError):

@@ -1,11 +1,14 @@
 """Reference documentation generated from the code: the data model and the metric registry.
 
-``liveops docs`` writes ``docs/data-model.md`` and ``docs/metrics.md``; a test
-keeps the committed files identical to what the code says.
+``liveops docs`` writes ``docs/data-model.md``, ``docs/metrics.md`` and ``docs/api.md`` (the public API,
+:func:`api_markdown`); a test keeps the committed files identical to what the code says.
 """
 from __future__ import annotations
 
+import importlib
+import inspect
 from pathlib import Path
+from typing import Any
 
 from .derive import DEFAULT_CHANNEL_GROUPS
 from .engine.viewer import ROW_SUPPORT
@@ -23,6 +26,13 @@ def data_model_markdown() -> str:
         "",
         "A dataset is a folder with one file per table: `<table>.parquet` or `<table>.csv` (CSV exports may use",
         "platform formats such as `¥236,552`, `15.28%`, `1分5秒`, `1.2万` and `-` for missing).",
+        "Reading is exact or refuses, naming file, table, column and lines: a decimal comma (`2607,79`) or a",
+        "thousands separator is decided per column from all its cells (a column mixing them is refused); a",
+        "percentage is read only in a ratio column and a duration only in a seconds column; `NaN`, `inf` and",
+        "numbers that overflow are refused; encodings (UTF-8 with or without BOM, GBK/GB18030, UTF-16) are",
+        "detected, with a warning when the encoding was guessed; dates are written year first; two files for",
+        "one table, empty, truncated or corrupt files and dangling links are refused naming the file. Rules in",
+        "the docstrings of `liveops_nb/io/numbers.py`, `io/times.py` and `io/encoding.py`.",
         f"Timestamps are timezone-aware; naive ones are read as **{DEFAULT_TZ}** (with a warning).",
         "Money is yuan (CNY); rates are fractions; IDs are strings.",
         "",
@@ -115,10 +125,117 @@ of the broadcast) and `user_id` (one viewer).
 """
 
 
+# ---------------------------------------------------------------------- the public API (docs/api.md)
+API: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Opening data · 打开数据", (
+        "liveops_nb.open", "liveops_nb.Dataset", "liveops_nb.Dataset.kpis", "liveops_nb.Dataset.sessions",
+        "liveops_nb.Dataset.session", "liveops_nb.Dataset.session_kpis", "liveops_nb.Dataset.frame",
+        "liveops_nb.Dataset.table", "liveops_nb.Dataset.has", "liveops_nb.Dataset.bases",
+        "liveops_nb.Dataset.clear_cache", "liveops_nb.config.resolve_data_dir",
+    )),
+    ("Metrics · 指标 (the keys: docs/metrics.md)", (
+        "liveops_nb.metrics.get", "liveops_nb.metrics.Metric",
+    )),
+    ("Review sections as DataFrames · 复盘各部分的数据", (
+        "liveops_nb.review.frames", "liveops_nb.review.frames.SECTIONS", "liveops_nb.review.frames.section",
+        *(f"liveops_nb.review.frames.{name}" for name in (
+            "results", "timeline", "traffic", "funnel", "products", "interaction", "audience", "diagnosis",
+            "next_steps")),
+        "liveops_nb.review.frames.build", "liveops_nb.review.frames.to_frames",
+    )),
+    ("A/B tests · A/B 实验", (
+        "liveops_nb.abtest.analyze", "liveops_nb.abtest.Options", "liveops_nb.abtest.Analysis",
+        "liveops_nb.abtest.Analysis.to_frame", "liveops_nb.abtest.frames", "liveops_nb.abtest.frames.COLUMNS",
+        "liveops_nb.abtest.experiments.experiments_frame", "liveops_nb.abtest.load_experiment",
+        "liveops_nb.abtest.plan",
+    )),
+    ("Errors · 错误", (
+        "liveops_nb.errors.LiveOpsError", "liveops_nb.errors.did_you_mean", "liveops_nb.errors.DataValidationError",
+        "liveops_nb.errors.MissingTableError", "liveops_nb.errors.UnknownTableError",
+        "liveops_nb.errors.UnknownColumnError", "liveops_nb.errors.UnknownMetricError",
+        "liveops_nb.errors.UnknownGrainError", "liveops_nb.errors.UnknownSessionError",
+        "liveops_nb.abtest.UnknownExperimentError",
+    )),
+)
+"""The public API by topic: dotted names of modules, functions, classes, methods and constants."""
+
+
+def _resolve(dotted: str) -> Any:
+    """The object a dotted name points at (a module, or an attribute of one, possibly nested)."""
+    parts = dotted.split(".")
+    for i in range(len(parts), 0, -1):
+        try:
+            obj: Any = importlib.import_module(".".join(parts[:i]))
+        except ImportError:
+            continue
+        for attr in parts[i:]:
+            obj = getattr(obj, attr)
+        return obj
+    raise ImportError(dotted)
+
+
+def _signature(obj: Any) -> str:
+    """``(a: int = 1, *, b: str = 'x') -> T`` with the annotations as written in the source."""
+    try:
+        sig = inspect.signature(obj)
+    except (TypeError, ValueError):
+        return ""
+    parts: list[str] = []
+    star = False
+    for p in sig.parameters.values():
+        if p.name == "self":
+            continue
+        if p.kind is p.KEYWORD_ONLY and not star:
+            parts.append("*")
+            star = True
+        prefix = "*" if p.kind is p.VAR_POSITIONAL else "**" if p.kind is p.VAR_KEYWORD else ""
+        star = star or p.kind is p.VAR_POSITIONAL
+        text = prefix + p.name
+        if p.annotation is not p.empty:
+            text += f": {p.annotation if isinstance(p.annotation, str) else getattr(p.annotation, '__name__', p.annotation)}"
+        if p.default is not p.empty:
+            text += f" = {p.default!r}"
+        parts.append(text)
+    ret = sig.return_annotation
+    tail = "" if ret is sig.empty else f" -> {ret if isinstance(ret, str) else getattr(ret, '__name__', ret)}"
+    return f"({', '.join(parts)}){tail}"
+
+
+def _api_entry(dotted: str) -> list[str]:
+    obj = _resolve(dotted)
+    if inspect.ismodule(obj):
+        head, doc = f"### module `{dotted}`", inspect.getdoc(obj) or ""
+    elif inspect.isclass(obj):
+        head, doc = f"### class `{dotted}`", inspect.getdoc(obj) or ""
+    elif callable(obj):
+        head, doc = f"### `{dotted}{_signature(obj)}`", inspect.getdoc(obj) or ""
+    else:
+        value = obj if isinstance(obj, str) else repr(obj)
+        head, doc = f"### `{dotted}`", f"= {value}"
+    return [head, "", "```text", doc.strip() or "(no docstring)", "```", ""]
+
+
+def api_markdown() -> str:
+    """``docs/api.md``: every name of :data:`API` with its signature and docstring."""
+    out = ["# Public API · 公共接口", "",
+           "<!-- generated by `liveops docs` from the docstrings (liveops_nb/reference.py API); do not edit by hand -->",
+           "", "Everything an analyst needs in a notebook: `ds = liveops_nb.open()` (the folder in `$LIVEOPS_DATA`,",
+           "else the demo), `ds.kpis(keys, by=..., where=...)` for every number, the review page's sections and",
+           "the A/B analysis as DataFrames. Metric keys are listed in docs/metrics.md, tables and columns in",
+           "docs/data-model.md. The command line (`liveops --help`) is a thin layer over the same calls.", ""]
+    for title, names in API:
+        out += [f"## {title}", ""]
+        for name in names:
+            out += _api_entry(name)
+    return "\n".join(out).rstrip() + "\n"
+
+
 def write_docs(folder: str | Path = "docs") -> list[Path]:
+    """Write ``data-model.md``, ``metrics.md`` and ``api.md`` into ``folder``; returns their paths."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    paths = [folder / "data-model.md", folder / "metrics.md"]
+    paths = [folder / "data-model.md", folder / "metrics.md", folder / "api.md"]
     paths[0].write_text(data_model_markdown(), encoding="utf-8")
     paths[1].write_text(metrics_markdown(), encoding="utf-8")
+    paths[2].write_text(api_markdown(), encoding="utf-8")
     return paths

@@ -117,6 +117,12 @@ class Analysis:
         """The per-arm table of the A/B page as a DataFrame: one row per metric and arm.
 
         Columns and the three kinds of "adjusted" are described in :mod:`liveops_nb.abtest.frames`.
+
+        >>> a = analyze(ds, "EXP-T", metrics=["gmv"])      # GMV per assigned viewer, A vs B
+        >>> a.to_frame()[["variant", "role", "n", "value", "abs_effect", "rel_effect"]]
+          variant       role  n       value  abs_effect  rel_effect
+        0       A    control  3   66.666667         NaN         NaN
+        1       B  treatment  3  133.333333   66.666667         1.0
         """
         from liveops_nb.abtest.frames import analysis_frame
 
