@@ -85,9 +85,10 @@ EXPERIMENT_SPECS: dict[str, dict[str, Any]] = {
                        primary_metric="click_to_order_rate",
                        effect={"A": 1.0, "B": 1.20}, lever="P(order | product click) per person"),
     "EXP-COUPON": dict(room=0, weeks=(4, 7), unit="viewer", variable="coupon",
-                       variants=("list", "grid"), control="list", split="list:0.5,grid:0.5",
+                       # arms named as a team names them (like EXP-SCENE's 实景 / 绿幕): the page shows them as they are
+                       variants=("列表", "宫格"), control="列表", split="列表:0.5,宫格:0.5",
                        primary_metric="view_to_order_rate",
-                       effect={"list": 1.0, "grid": 1.15}, lever="P(order) of each viewer"),
+                       effect={"列表": 1.0, "宫格": 1.15}, lever="P(order) of each viewer"),
     "EXP-CREATIVE": dict(room=2, weeks=(2, 5), unit="viewer", variable="creative",
                          variants=("15s", "30s", "60s"), control="15s",
                          split="15s:0.3333,30s:0.3333,60s:0.3334",

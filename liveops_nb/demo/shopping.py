@@ -112,7 +112,7 @@ def shopping(s: Session, ctx: Context, rng: np.random.Generator, aud: Audience, 
     if s.script_variant == 1:
         q = q * EXPERIMENT_SPECS["EXP-SCRIPT"]["effect"]["B"]
     if s.coupon:
-        q = q * np.where(pool.coupon_grid[gcl], EXPERIMENT_SPECS["EXP-COUPON"]["effect"]["grid"], 1.0)
+        q = q * np.where(pool.coupon_grid[gcl], EXPERIMENT_SPECS["EXP-COUPON"]["effect"]["宫格"], 1.0)
     buyer_l = clickers[rng.random(clickers.size) < np.minimum(q, 0.95)]
     is_buyer_click = np.isin(cu, buyer_l)
     key = np.log(np.array(BUY_ROLE_WEIGHT)[roles[kk_]]) + rng.gumbel(size=kv.size)

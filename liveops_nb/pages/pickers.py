@@ -109,7 +109,8 @@ class SessionPicker:
 def basis_picker(value: str, lang: Lang = "zh"):
     import ipywidgets as w
 
-    return w.Dropdown(options=[(t(f"basis_{b}", lang), b) for b in BASES], value=value, description=t("pick_basis", lang))
+    return w.Dropdown(options=[(t(f"basis_{b}", lang), b) for b in BASES], value=value, description=t("pick_basis", lang),
+                      style={"description_width": "initial"})
 
 
 def language_toggle(lang: Lang, on_change: Callable[[str], None]):

@@ -51,7 +51,8 @@ def test_coupon_experiment_effect(t: dict[str, pd.DataFrame], planted: dict) -> 
     arm = asg[asg["experiment_id"] == "EXP-COUPON"].rename(columns={"unit_id": "user_id"})
     v = viewers.merge(buyers, how="left").fillna({"bought": 0}).merge(arm, on="user_id")
     rate = v.groupby("variant")["bought"].mean()
-    assert rate["grid"] > rate["list"]  # true ratio 1.15
+    control, grid = planted["experiments"]["EXP-COUPON"]["variants"]  # 列表 (list), 宫格 (grid)
+    assert rate[grid] > rate[control]  # true ratio 1.15
 
 
 def test_creative_experiment_effect(t: dict[str, pd.DataFrame], planted: dict) -> None:
