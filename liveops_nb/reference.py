@@ -136,6 +136,10 @@ API: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Metrics · 指标 (the keys: docs/metrics.md)", (
         "liveops_nb.metrics.get", "liveops_nb.metrics.Metric",
     )),
+    ("A week across rooms · 按周看直播间", (
+        "liveops_nb.period", "liveops_nb.period.resolve_week", "liveops_nb.period.ranking",
+        "liveops_nb.period.traffic_mix", "liveops_nb.period.pick_session",
+    )),
     ("Review sections as DataFrames · 复盘各部分的数据", (
         "liveops_nb.review.frames", "liveops_nb.review.frames.SECTIONS", "liveops_nb.review.frames.section",
         *(f"liveops_nb.review.frames.{name}" for name in (

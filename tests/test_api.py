@@ -18,7 +18,7 @@ from tests.abtest.helpers import tiny_experiment
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCTEST_MODULES = ("liveops_nb", "liveops_nb.dataset", "liveops_nb.errors", "liveops_nb.review.frames",
-                   "liveops_nb.abtest.analysis")
+                   "liveops_nb.abtest.analysis", "liveops_nb.period")
 
 
 @pytest.fixture()
@@ -46,7 +46,7 @@ def test_docstring_examples_run(tx):
             examples += len([e for e in test.examples if not e.options.get(doctest.SKIP)])
             runner.run(test)
     assert runner.failures == 0
-    assert examples >= 10  # open, repr, kpis ×2, sessions, frame, to_frame ×2, frames ×3, did_you_mean ×2
+    assert examples >= 13  # open, repr, kpis ×2, sessions, frame, to_frame ×2, frames ×3, did_you_mean ×2, period ×3
 
 
 def test_open_defaults_to_liveops_data(tx, monkeypatch, tmp_path):
