@@ -90,8 +90,15 @@ serve: install system-fonts $(if $(filter data/demo,$(DATA)),demo)
 	  $(if $(TOKEN_FILE),--token-file '$(TOKEN_FILE)') $(if $(PASSWORD_FILE),--password-file '$(PASSWORD_FILE)') \
 	  $(if $(POOL),--pool-size '$(POOL)') $(if $(VOILA_ARGS),-- $(VOILA_ARGS))
 
+# make lab: JupyterLab for analysts on a scratch copy of the notebooks in LAB (outside git), so autosave never
+# writes outputs into the tracked templates; a notebook already in LAB is kept (your work survives a rerun),
+# delete it there to get the template again. Works as root (--allow-root). LAB=folder to choose the copy.
+LAB ?= $(HOME)/liveops-lab
 lab: install demo
-	LIVEOPS_DATA=$(abspath $(DATA)) $(VENV)/bin/jupyter lab --ip=127.0.0.1 notebooks/
+	@mkdir -p '$(LAB)' && for f in notebooks/*.ipynb; do [ -e '$(LAB)'/"$${f##*/}" ] || cp "$$f" '$(LAB)/'; done
+	@echo "notebooks: $(LAB) (scratch copies; the templates in notebooks/ stay clean)"
+	LIVEOPS_DATA=$(abspath $(DATA)) $(VENV)/bin/jupyter lab --ip=127.0.0.1 --notebook-dir='$(LAB)' \
+	  $(if $(filter 0,$(shell id -u)),--allow-root)
 
 batch: install demo
 	$(VENV)/bin/liveops batch --data $(DATA) --sessions all --out reports/
