@@ -11,8 +11,8 @@ WIDTH = 680
 KIND_COLORS = {"valid": GOOD, "spam": BAD, "repeat": PALETTE[4], "emoji_only": NEUTRAL}
 
 register({
-    "interaction_chart_keywords": ("弹幕高频词（有效弹幕，jieba 分词）",
-                                   "Top comment keywords (valid comments, jieba)"),
+    "interaction_chart_keywords": ("弹幕高频词（有效弹幕，分词后）",
+                                   "Top comment keywords (valid comments, segmented)"),
     "interaction_chart_keyword": ("关键词", "Keyword"),
     "interaction_chart_count": ("出现次数", "Occurrences"),
     "interaction_chart_kinds": ("弹幕类型构成", "Comment kinds"),
