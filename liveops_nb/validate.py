@@ -33,6 +33,9 @@ SAMPLE_ROWS = 5
 _NON_UNIQUE_KEYS = {"events"}
 INT64_MAX = 2**63 - 1
 _NONFINITE = ["nan", "-nan", "NaN", "inf", "-inf", "Infinity", "-Infinity"]
+# a live session lasts at most this long; times outside these years are errors (and beyond what pandas holds)
+MAX_SESSION_HOURS = 48
+_ERA = ("1900-01-01T00:00:00+00:00", "2200-01-01T00:00:00+00:00")
 # (start, end) columns of the tables whose rows are time spans
 _SPANS = {"sessions": ("start_time", "end_time"), "pitches": ("start", "end"), "incidents": ("start", "end"),
           "experiments": ("start", "end")}
@@ -86,6 +89,8 @@ def _rules(table: Table, t, present: list[str]) -> list[tuple[str, str, Any]]:
             continue
         x = t[c.name]
         dtype = x.type()
+        if dtype.is_timestamp():
+            rules.append((c.name, "era", (x < ibis.timestamp(_ERA[0])) | (x > ibis.timestamp(_ERA[1]))))
         if dtype.is_unsigned_integer() and dtype.nbytes == 8:
             rules.append((c.name, "overflow", x > INT64_MAX))
         if dtype.is_floating():
@@ -103,6 +108,10 @@ def _rules(table: Table, t, present: list[str]) -> list[tuple[str, str, Any]]:
     span = _SPANS.get(table.name)
     if span and set(span) <= set(present):
         rules.append((span[1], "order", t[span[1]] < t[span[0]]))
+        if table.name == "sessions":  # a per-minute timeline of a session lasting years would never finish
+            in_era = (t[span[1]] <= ibis.timestamp(_ERA[1])) & (t[span[0]] >= ibis.timestamp(_ERA[0]))
+            too_long = t[span[1]] > t[span[0]] + ibis.interval(hours=MAX_SESSION_HOURS)
+            rules.append((span[1], "length", in_era & too_long))
     return rules
 
 
@@ -145,6 +154,13 @@ def _rule_problem(table: Table, t, column: str, rule: str, n: int, rows: list[di
     if rule == "order":
         start, end = _SPANS[table.name]
         return DataProblem(table.name, end, f"{end} is before {start}", "swap or correct the times", rows, n)
+    if rule == "length":
+        return DataProblem(table.name, column, f"session lasts more than {MAX_SESSION_HOURS} hours",
+                           "correct the end time (a wrong date or year?)", rows, n)
+    if rule == "era":
+        return DataProblem(table.name, column, f"has times outside the years {_ERA[0][:4]}–{_ERA[1][:4]}",
+                           "correct these times (a wrong unit, e.g. seconds read as milliseconds, or a placeholder "
+                           "date?)", rows, n)
     if rule == "nonnegative":
         return DataProblem(table.name, column, "has negative values",
                            f"{spec.en} cannot be negative; correct or remove these rows at the source", rows, n)
@@ -229,7 +245,8 @@ def check_columns(name: str, t, path: Path | None = None) -> tuple[list[DataProb
                                     f"store {c.name} as {c.dtype} ({c.unit or 'no unit'})", rows, n))
     for i, (col, rule, pred) in enumerate(rules):
         if _failed(rule, counts.iloc[0][f"r{i}"]):
-            extra = {"refund": ["amount"], "order": list(_SPANS.get(name, ()))}.get(rule, [])
+            extra = {"refund": ["amount"], "order": list(_SPANS.get(name, ())),
+                     "length": list(_SPANS.get(name, ()))}.get(rule, [])
             n, rows = _sample(t, pred, key_cols + extra + [col])
             if n:
                 problems.append(_rule_problem(table, t, col, rule, n, rows))

@@ -108,7 +108,7 @@ def _plain(v: Any) -> Any:
         return None
     if pd.isna(ts) or ts.tzinfo is None:
         return None
-    return ts.value // 1000
+    return int(ts.as_unit("us").asm8.view("i8"))  # microseconds: exact for any year (no ns overflow)
 
 
 def decode_error(path: Path | None) -> BaseException | None:
