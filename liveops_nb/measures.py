@@ -95,3 +95,63 @@ def viewers_needed(gmv: float | None, conversion: float, order_value: float) -> 
     if gmv is None or pd.isna(gmv) or not per_viewer > 0:
         return float("nan")
     return float(math.ceil(float(gmv) / per_viewer))
+
+
+def robust_spread(values: pd.Series | list[float]) -> float:
+    """The relative robust spread of a series: 1.4826 × median absolute deviation / |median|.
+
+    For normally distributed values 1.4826 × MAD estimates the standard deviation, so this is a
+    coefficient of variation that one unusual session does not inflate. NaN with fewer than two
+    values or a median of 0.
+    """
+    s = pd.Series(values, dtype=float).dropna()
+    if len(s) < 2:
+        return float("nan")
+    med = float(s.median())
+    if med == 0:
+        return float("nan")
+    return 1.4826 * float((s - med).abs().median()) / abs(med)
+
+
+def theil_sen(values: pd.Series | list[float]) -> tuple[float, float]:
+    """Theil–Sen line through ``values`` at positions 0, 1, 2, …: ``(slope per step, intercept)``.
+
+    The slope is the median of the slopes between every pair of points, the intercept the median
+    of ``value − slope × position``: a trend that one unusual session does not tilt. NaN, NaN with
+    fewer than two values (missing values are dropped, positions kept).
+    """
+    s = pd.Series(values, dtype=float).reset_index(drop=True).dropna()
+    if len(s) < 2:
+        return float("nan"), float("nan")
+    x, y = s.index.to_numpy(dtype=float), s.to_numpy()
+    i, j = np.triu_indices(len(s), k=1)
+    slope = float(np.median((y[j] - y[i]) / (x[j] - x[i])))
+    return slope, float(np.median(y - slope * x))
+
+
+def factor_impact(total: float | None, value: float | None, reference: float | None) -> float:
+    """What ``total`` would change by if one factor it is proportional to moved from ``value`` to ``reference``.
+
+    ``total × (reference / value − 1)`` — e.g. GMV = UV × conversion × order value, so UV at its
+    reference with conversion and order value unchanged changes GMV by this amount. NaN when an
+    input is missing or ``value`` is not positive.
+    """
+    if any(v is None or pd.isna(v) for v in (total, value, reference)) or not float(value) > 0:  # type: ignore[arg-type]
+        return float("nan")
+    return float(total) * (float(reference) / float(value) - 1.0)  # type: ignore[arg-type]
+
+
+def excess_amount(rate: float | None, reference_rate: float | None, base: float | None) -> float:
+    """``(rate − reference_rate) × base``: the amount a rate above its reference costs on ``base``
+    (e.g. refund rate above the room median × GMV = refunds above usual). NaN when an input is missing."""
+    if any(v is None or pd.isna(v) for v in (rate, reference_rate, base)):
+        return float("nan")
+    return (float(rate) - float(reference_rate)) * float(base)  # type: ignore[arg-type]
+
+
+def pro_rata(total: float | None, part: float | None, whole: float | None) -> float:
+    """``total × part / whole``: the share of ``total`` that falls on ``part`` of ``whole`` (e.g. the GMV of
+    outage minutes at the session's average GMV per minute). NaN when an input is missing or ``whole`` ≤ 0."""
+    if any(v is None or pd.isna(v) for v in (total, part, whole)) or not float(whole) > 0:  # type: ignore[arg-type]
+        return float("nan")
+    return float(total) * float(part) / float(whole)  # type: ignore[arg-type]

@@ -188,7 +188,7 @@ def _session_only(build: Callable[[Dataset, str], Any]) -> Callable[[Dataset, st
 
 
 def _diagnosis(ds: Dataset, session_id: str, o: ReviewOptions) -> Any:
-    return diagnosis.build(ds, session_id, history_n=o.history_n)
+    return diagnosis.build(ds, session_id, basis=o.basis, history_n=o.history_n)
 
 
 def _next_steps(ds: Dataset, session_id: str, o: ReviewOptions) -> Any:
@@ -206,7 +206,7 @@ REVIEW: tuple[str, ...] = tuple(register(s).name for s in (
     Section("products", products.TITLE, _session_only(products.build), products_view.render, products.key_figures),
     Section("interaction", interaction.TITLE, _session_only(interaction.build), interaction_view.render, interaction.key_figures),
     Section("audience", audience.TITLE, _session_only(audience.build), audience_view.render, audience.key_figures),
-    Section("diagnosis", diagnosis.TITLE, _diagnosis, diagnosis_view.render, diagnosis.key_figures, _HISTORY),
+    Section("diagnosis", diagnosis.TITLE, _diagnosis, diagnosis_view.render, diagnosis.key_figures, _BASIS),
     Section("next_steps", next_steps.TITLE, _next_steps, next_steps_view.render, next_steps.key_figures, _BASIS),
 ))
 """The session review's sections, in the order of the review template (and of the notebook)."""

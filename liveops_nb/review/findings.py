@@ -23,3 +23,30 @@ class Finding:
 
     code: str
     params: Mapping[str, Any] = field(default_factory=dict)
+
+
+SCOPES: tuple[str, ...] = ("session", "previous", "median", "benchmark", "target", "recent", "earlier", "history",
+                           "next")
+"""What a number shows: this session (本场), the previous session, the room's median of the last ``n``
+sessions, the category P50, the session's target, the room's last ``n`` days, the ``n`` days before
+those, the room's last ``n`` sessions (a trend), the next session (a target)."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number of a finding with the scope it shows (the renderer labels every cell with it).
+
+    Attributes
+    ----------
+    name : a registry metric key, or the name of a non-registry measure (e.g. ``"cart_to_buyer"``).
+    value : the number (None / NaN when missing).
+    unit : a :func:`liveops_nb.render.fmt.fmt_value` unit.
+    scope : one of :data:`SCOPES`.
+    n : sessions (``median``, ``history``) or days (``recent``, ``earlier``) the scope spans.
+    """
+
+    name: str
+    value: float | None
+    unit: str
+    scope: str
+    n: int | None = None

@@ -1,21 +1,25 @@
-"""Section 9 — 下一步 Next steps: targets and actions for the next broadcast.
+"""Section 9 — 下一步 Next steps: what to work on in the next broadcast, and the targets for it.
 
-* For the weakest main metrics (``results.weakest`` against the page's basis — by default the
-  room median of the last 10 sessions — or against the category P50 when that gives none) and
-  for every diagnosis finding: a **target** and an **action** (an action code: the metric key or
-  the finding's rule code, with the finding's evidence as parameters).
-* Target (:func:`target_value`): of the room median and the category P50, the one nearer to the
-  current value among those better than it in the metric's direction (above for "higher", below
-  for "lower"); none when the value is already at least as good as both.
-* GMV target for the next session = traffic × conversion × order value
-  (:func:`liveops_nb.measures.gmv_plan` of the registry's ``uv``, ``view_to_order_rate`` and
-  ``aov``), each factor raised to its target (or kept); the current GMV is the registry's ``gmv``.
+* **Actions** — one per diagnosis finding, in the diagnosis' order (largest estimated GMV impact
+  first): the finding's own value (本场), its comparison value with the comparison's scope, a
+  target for the next session, the lever it needs and the finding's evidence for the action's
+  words. Nothing else becomes an action: every problem here is a finding of section 8.
+* **GMV factors** — traffic (``uv``), conversion (``view_to_order_rate``) and order value
+  (``aov``), each with a target derived from the room's history and trend (:func:`factor_target`):
+  the median of the room's last ``history_n`` sessions before this one (the results section's
+  median), raised to the Theil–Sen trend's forecast for the next session when the trend points
+  higher (at least ``min_trend`` sessions). The next session's GMV target is the product of the
+  three targets (:func:`liveops_nb.measures.gmv_plan`); the current GMV is the registry's ``gmv``.
+* **Plan** — when the schedule holds a GMV target for the room's next session
+  (``sessions.gmv_target``), that plan and the viewers it needs at the target conversion and
+  order value (:func:`liveops_nb.measures.viewers_needed`), shown beside the derived target.
 
-Language-neutral: the actions' words and the tables are in :mod:`liveops_nb.render.review.next_steps`.
+Every KPI comes from ``ds.kpis`` (through the results comparison and the diagnosis);
+language-neutral: the words and tables are in :mod:`liveops_nb.render.review.next_steps`.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -23,34 +27,44 @@ import numpy as np
 import pandas as pd
 
 from .. import measures
-from ..config import load_benchmarks
-from ..metrics import MAIN_KEYS, REGISTRY
+from ..metrics import REGISTRY
 from . import diagnosis
-from .results import Basis, check_basis, comparison_table, prior_sessions, weakest
+from .results import Basis, check_basis, prior_sessions, session_comparison
 
 if TYPE_CHECKING:
     from liveops_nb.dataset import Dataset
 
 TITLE = ("下一步", "Next steps")
 HISTORY_N = 10
-WEAK_K = 3
+MIN_TREND = 5
 GMV_FACTORS: tuple[str, ...] = ("uv", "view_to_order_rate", "aov")
-ACTION_COLUMNS: tuple[str, ...] = ("source", "key", "current", "target", "unit", "params")
+FACTOR_LEVERS: Mapping[str, str] = {"uv": "traffic", "view_to_order_rate": "conversion", "aov": "order_value"}
+ACTION_COLUMNS: tuple[str, ...] = ("finding", "code", "metric", "name", "lever", "impact", "current", "reference",
+                                   "reference_scope", "reference_n", "target", "unit", "params")
+FACTOR_COLUMNS: tuple[str, ...] = ("factor", "lever", "current", "median", "slope", "forecast", "target", "n",
+                                   "rule", "findings")
 
 
 @dataclass(frozen=True)
 class NextStepsData:
-    """Targets and actions for the next broadcast.
+    """Actions and targets for the next broadcast.
 
-    ``actions``: one row per action — source (``finding`` / ``metric``), key (rule code / metric key),
-    current, target, unit, params (the finding's evidence; empty for metrics); findings first.
-    ``gmv``: factor, current, target, plan (empty when a factor is not available).
+    Attributes
+    ----------
+    actions : one row per diagnosis finding (:data:`ACTION_COLUMNS`), in the diagnosis' order.
+    factors : one row per GMV factor and a ``gmv`` row (:data:`FACTOR_COLUMNS`); empty when a factor is
+        not available.
+    planned_gmv, planned_viewers : the schedule's GMV target of the room's next session and the viewers it
+        needs at the target conversion and order value (None without a planned target).
+    n_history : the room's earlier sessions in the median.
     """
 
     session_id: str
     actions: pd.DataFrame
-    gmv: pd.DataFrame = field(default_factory=pd.DataFrame)
-    weakest: tuple[str, ...] = ()
+    factors: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(FACTOR_COLUMNS)))
+    planned_gmv: float | None = None
+    planned_viewers: float | None = None
+    n_history: int = 0
 
 
 def _missing(v: Any) -> bool:
@@ -58,85 +72,122 @@ def _missing(v: Any) -> bool:
 
 
 def _val(v: Any) -> float | None:
-    """A table cell as a float (None when missing)."""
     return None if _missing(v) else float(v)
 
 
-def target_value(value: float | None, median: float | None, bench_p50: float | None, direction: str) -> float | None:
-    """The nearer of ``median`` / ``bench_p50`` among those better than ``value`` (None if neither is)."""
-    v = _val(value)
-    if v is None or direction not in ("higher", "lower"):
-        return None
-    refs = [r for r in (_val(median), _val(bench_p50)) if r is not None]
-    better = [r for r in refs if (r > v if direction == "higher" else r < v)]
-    return min(better, key=lambda r: abs(r - v)) if better else None
+# ---------------------------------------------------------------------------------------- targets
+def factor_target(history: Sequence[float | None], current: float | None, direction: str = "higher",
+                  unit: str = "count", min_trend: int = MIN_TREND) -> dict[str, Any]:
+    """A next-session target for one factor from the room's history and trend.
 
+    Parameters
+    ----------
+    history : the factor in the room's earlier sessions, oldest first (missing values skipped).
+    current : the factor in this session (the last point of the trend).
+    direction : the metric's direction (``higher`` / ``lower``).
+    unit : the metric's unit (a ``ratio`` forecast is kept within 0–1, others at least 0).
+    min_trend : the fewest points (earlier sessions and this one) a trend needs.
 
-def metric_actions(comparison: pd.DataFrame, keys: Iterable[str]) -> pd.DataFrame:
-    """One action row per weak metric ``key`` (from ``results.comparison_table``)."""
-    comp = comparison.set_index("key")
-    rows: list[dict[str, Any]] = []
-    for k in keys:
-        m = REGISTRY[k]
-        c = comp.loc[k]
-        rows.append({"source": "metric", "key": k, "current": c["value"], "unit": m.unit,
-                     "target": target_value(_val(c["value"]), _val(c["median"]), _val(c["bench_p50"]), m.direction),
-                     "params": {}})
-    return pd.DataFrame(rows, columns=list(ACTION_COLUMNS))
-
-
-def finding_actions(findings: Iterable[diagnosis.Finding], comparison: pd.DataFrame) -> pd.DataFrame:
-    """One action row per diagnosis finding, with a target where the finding has one."""
-    comp = comparison.set_index("key")
-    rows = []
-    for f in findings:
-        ev = {k: v for k, v in f.evidence.items() if not _missing(v)}
-        cur = target = None
-        unit = ""
-        if f.code == "short_stay" and "avg_watch_seconds" in comp.index:
-            c = comp.loc["avg_watch_seconds"]
-            cur, unit = c["value"], "seconds"
-            target = target_value(_val(c["value"]), _val(c["median"]), _val(c["bench_p50"]), "higher")
-        elif f.code == "single_channel":
-            cur, target, unit = ev.get("share"), ev.get("limit"), "ratio"
-        elif f.code == "cart_drop":
-            cur, target, unit = ev.get("ratio"), ev.get("room_median"), "ratio"
-        elif f.code == "refunds":
-            cur, target, unit = ev.get("recent_rate"), ev.get("earlier_rate"), "ratio"
-        rows.append({"source": "finding", "key": f.code, "current": cur, "target": target, "unit": unit, "params": ev})
-    return pd.DataFrame(rows, columns=list(ACTION_COLUMNS))
-
-
-def gmv_decomposition(comparison: pd.DataFrame, planned_gmv: float | None = None) -> pd.DataFrame:
-    """``factor, current, target, plan`` for uv, view_to_order_rate, aov and ``gmv``.
-
-    ``target``: each factor's :func:`target_value` (or its current value when it is already at least as good
-    as both references); the gmv row's target is their :func:`~liveops_nb.measures.gmv_plan` and its current
-    value the registry's ``gmv`` when ``comparison`` has it (else the plan of the current factors, the same
-    number). ``plan`` (when the next session has a planned ``gmv_target``): that GMV and the viewers needed to
-    reach it at the target conversion and order value (:func:`~liveops_nb.measures.viewers_needed`).
-    Empty when a factor is not available.
+    Returns
+    -------
+    dict with median (of ``history``), slope (Theil–Sen, per session, over ``history`` + ``current``),
+    forecast (the trend's value one session after this one), target and rule: ``trend`` when the
+    forecast is better than the median (target = forecast), ``median`` (target = the median) or
+    ``no_history`` (no earlier session: no target), and n (earlier sessions).
     """
-    comp = comparison.set_index("key")
+    hist = [float(v) for v in history if v is not None and not _missing(v)]
+    out: dict[str, Any] = {"median": float("nan"), "slope": float("nan"), "forecast": float("nan"),
+                           "target": float("nan"), "rule": "no_history", "n": len(hist)}
+    if not hist:
+        return out
+    out["median"] = float(np.median(hist))
+    points = [*hist, *([] if _missing(current) else [float(current)])]  # type: ignore[arg-type]
+    if len(points) >= min_trend:
+        slope, intercept = measures.theil_sen(points)
+        forecast = max(intercept + slope * len(points), 0.0)
+        out.update(slope=slope, forecast=min(forecast, 1.0) if unit == "ratio" else forecast)
+    better = (out["forecast"] > out["median"]) if direction == "higher" else (out["forecast"] < out["median"])
+    if not _missing(out["forecast"]) and better:
+        out.update(target=out["forecast"], rule="trend")
+    else:
+        out.update(target=out["median"], rule="median")
+    return out
+
+
+def factor_targets(wide: pd.DataFrame, session_id: str, history: list[str],
+                   findings: Iterable[diagnosis.Finding] = ()) -> pd.DataFrame:
+    """:func:`factor_target` of ``uv``, ``view_to_order_rate`` and ``aov`` and the GMV they make.
+
+    Parameters
+    ----------
+    wide : ``ds.kpis`` frame, one row per session (this one and ``history``), with the factors and ``gmv``.
+    session_id : this session.
+    history : the room's earlier sessions, oldest first.
+    findings : the diagnosis' findings (listed per factor when they need the factor's lever).
+
+    Returns
+    -------
+    :data:`FACTOR_COLUMNS`; the ``gmv`` row's current value is the registry's ``gmv``, its target the
+    product of the factor targets (NaN when one is missing). Empty when this session lacks a factor.
+    """
+    w = wide.set_index("session_id")
+    found = list(findings)
     rows = []
     for k in GMV_FACTORS:
-        c = comp.loc[k]
-        now = _val(c["value"])
+        now = _val(w.at[session_id, k]) if k in w.columns else None
         if now is None:
-            return pd.DataFrame(columns=["factor", "current", "target", "plan"])
-        tgt = target_value(now, _val(c["median"]), _val(c["bench_p50"]), REGISTRY[k].direction)
-        rows.append({"factor": k, "current": now, "target": now if tgt is None else tgt})
+            return pd.DataFrame(columns=list(FACTOR_COLUMNS))
+        m = REGISTRY[k]
+        past = w.reindex(history)[k].tolist()
+        t = factor_target(past, now, m.direction, m.unit)
+        rows.append({"factor": k, "lever": FACTOR_LEVERS[k], "current": now, **t,
+                     "findings": tuple(f.id for f in found if f.lever == FACTOR_LEVERS[k])})
     df = pd.DataFrame(rows).set_index("factor")
-    cur, tg = df["current"], df["target"]
-    gmv_now = _val(comp.at["gmv", "value"]) if "gmv" in comp.index else None
-    if gmv_now is None:
-        gmv_now = measures.gmv_plan(cur["uv"], cur["view_to_order_rate"], cur["aov"])
-    df.loc["gmv"] = [gmv_now, measures.gmv_plan(tg["uv"], tg["view_to_order_rate"], tg["aov"])]
-    df["plan"] = float("nan")
-    if not _missing(planned_gmv):
-        df["plan"] = [measures.viewers_needed(planned_gmv, tg["view_to_order_rate"], tg["aov"]),
-                      tg["view_to_order_rate"], tg["aov"], float(planned_gmv)]  # type: ignore[arg-type]
-    return df.reset_index()
+    tg = df["target"]
+    gmv_target = float("nan") if tg.isna().any() else measures.gmv_plan(tg["uv"], tg["view_to_order_rate"], tg["aov"])
+    gmv_now = _val(w.at[session_id, "gmv"]) if "gmv" in w.columns else None
+    gmv_row: dict[str, Any] = {"lever": "", "current": float("nan") if gmv_now is None else gmv_now,
+                               "median": float("nan"), "slope": float("nan"), "forecast": float("nan"),
+                               "target": gmv_target, "rule": "product", "n": int(df["n"].min()), "findings": ()}
+    df.loc["gmv"] = pd.Series(gmv_row)
+    return df.reset_index()[list(FACTOR_COLUMNS)]
+
+
+# ---------------------------------------------------------------------------------------- actions
+def _target_of(f: diagnosis.Finding, factors: pd.DataFrame, reference: float | None) -> float | None:
+    """The next-session target of a finding: its factor's target, the comparison it fell short of, or the rule's limit."""
+    ev = f.evidence
+    if f.metric in GMV_FACTORS and not factors.empty:
+        return _val(factors.set_index("factor").at[f.metric, "target"])
+    if f.code == "single_channel":
+        return _val(ev.get("limit"))
+    if f.code == "refunds" and reference is None:
+        return _val(ev.get("earlier_rate"))
+    return reference
+
+
+def finding_actions(findings: Iterable[diagnosis.Finding], factors: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One action row per finding (:data:`ACTION_COLUMNS`), in the given order.
+
+    ``current`` is the finding's own (``session``) figure of its metric (``name``: the figure's name),
+    ``reference`` its first
+    figure of another scope (the basis for a worse metric; the room median for cart and stay rules).
+    """
+    factors = pd.DataFrame(columns=list(FACTOR_COLUMNS)) if factors is None else factors
+    rows = []
+    for f in findings:
+        own = [x for x in f.figures if x.scope == "session" and (f.metric is None or x.name == f.metric)]
+        other = [x for x in f.figures if x.scope != "session" and (f.metric is None or x.name == f.metric)]
+        cur, ref = (own[0] if own else None), (other[0] if other else None)
+        reference = None if ref is None else _val(ref.value)
+        rows.append({"finding": f.id, "code": f.code, "metric": f.metric, "name": None if cur is None else cur.name,
+                     "lever": f.lever, "impact": f.impact,
+                     "current": None if cur is None else _val(cur.value), "reference": reference,
+                     "reference_scope": None if ref is None else ref.scope, "reference_n": None if ref is None else ref.n,
+                     "target": _target_of(f, factors, reference),
+                     "unit": cur.unit if cur is not None else (ref.unit if ref is not None else ""),
+                     "params": {k: v for k, v in f.evidence.items() if not _missing(v)}})
+    return pd.DataFrame(rows, columns=list(ACTION_COLUMNS))
 
 
 def next_planned_gmv(session_info: pd.DataFrame, session_id: str) -> float | None:
@@ -154,43 +205,40 @@ def next_planned_gmv(session_info: pd.DataFrame, session_id: str) -> float | Non
 # ---------------------------------------------------------------------------------------- orchestration
 def build(ds: Dataset, session_id: str, *, basis: Basis = "median", history_n: int = HISTORY_N,
           findings: diagnosis.DiagnosisData | None = None) -> NextStepsData:
-    """Targets and actions for ``session_id``.
+    """Actions and targets for the next broadcast after ``session_id``.
 
     Parameters
     ----------
     ds : the dataset.
     session_id : the session reviewed (unknown ids raise :class:`~liveops_nb.errors.UnknownSessionError`).
-    basis : picks the weakest metrics (``results.weakest``; the category P50 is used when the basis gives
-        none, e.g. a room's first session).
-    history_n : the room's earlier sessions in the median.
-    findings : an already built diagnosis to reuse.
+    basis : the page's basis (the diagnosis' findings are made against it).
+    history_n : the room's earlier sessions in the median and the trend.
+    findings : an already built diagnosis to reuse (default: the page's, from the dataset's cache).
     """
     check_basis(basis)
     si = ds.session_info
     ds.session(session_id)
     hist = prior_sessions(si, session_id)["session_id"].iloc[-history_n:].tolist()
-    keys = tuple(dict.fromkeys([*MAIN_KEYS, *GMV_FACTORS]))
-    comp = comparison_table(ds.kpis(keys, where={"session_id": [*hist, session_id]}), si, session_id, history_n,
-                            basis=basis, benchmarks=load_benchmarks(ds.path), keys=keys)
-    weak = weakest(comp, basis, WEAK_K) or weakest(comp, "benchmark", WEAK_K)
-    diag = findings if findings is not None else diagnosis.build(ds, session_id, history_n=history_n)
-    parts = [p for p in (finding_actions(diag.findings, comp), metric_actions(comp, weak)) if not p.empty]
-    acts = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(ACTION_COLUMNS))
-    return NextStepsData(session_id, acts, gmv_decomposition(comp, next_planned_gmv(si, session_id)), tuple(weak))
+    _, wide = session_comparison(ds, session_id, basis=basis, history_n=history_n)
+    diag = findings if findings is not None else diagnosis.build(ds, session_id, basis=basis, history_n=history_n)
+    factors = factor_targets(wide, session_id, hist, diag.findings)
+    planned = next_planned_gmv(si, session_id)
+    viewers = None
+    if planned is not None and not factors.empty:
+        f = factors.set_index("factor")["target"]
+        viewers = _val(measures.viewers_needed(planned, f["view_to_order_rate"], f["aov"]))
+    return NextStepsData(session_id, finding_actions(diag.findings, factors), factors, planned, viewers, len(hist))
 
 
 def key_figures(data: NextStepsData) -> dict[str, float | str | None]:
-    """GMV target and its factors, the weakest metrics, the number of actions and each weak metric's target."""
-    out: dict[str, float | str | None] = {"n_actions": float(len(data.actions)), "weakest": ",".join(data.weakest)}
-    g = data.gmv.set_index("factor") if not data.gmv.empty else None
+    """The actions (finding ids in order), each GMV factor's current value, median, trend and target, the plan."""
+    out: dict[str, float | str | None] = {"n_actions": float(len(data.actions)),
+                                          "actions": ",".join(map(str, data.actions["finding"]))}
+    g = data.factors.set_index("factor") if not data.factors.empty else None
     for k in (*GMV_FACTORS, "gmv"):
-        out[f"{k}_current"] = None if g is None else _val(g.at[k, "current"])
-        out[f"{k}_target"] = None if g is None else _val(g.at[k, "target"])
-        out[f"{k}_plan"] = None if g is None else _val(g.at[k, "plan"])
-    weak = data.actions[data.actions["source"] == "metric"] if not data.actions.empty else data.actions
-    for i in range(WEAK_K):
-        row = weak.iloc[i] if i < len(weak) else None
-        out[f"weak_{i + 1}_key"] = None if row is None else str(row["key"])
-        out[f"weak_{i + 1}_current"] = None if row is None else _val(row["current"])
-        out[f"weak_{i + 1}_target"] = None if row is None else _val(row["target"])
+        for col in ("current", "median", "slope", "target"):
+            out[f"{k}_{col}"] = None if g is None else _val(g.at[k, col])
+        out[f"{k}_rule"] = None if g is None else str(g.at[k, "rule"])
+    out["gmv_planned"] = data.planned_gmv
+    out["uv_planned"] = data.planned_viewers
     return out

@@ -189,6 +189,33 @@ def weakest(comparison: pd.DataFrame, basis: Basis, k: int = 3) -> list[str]:
 
 
 # ----------------------------------------------------------------------------- build
+def session_comparison(ds: Dataset, session_id: str, *, basis: Basis = "median",
+                       history_n: int = 10) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The session's main KPIs against its comparisons, as the results section shows them.
+
+    The one place the "better / worse than the basis" comparison is made: the results cards, the
+    diagnosis (which metrics are materially worse) and the next steps read this table.
+
+    Returns
+    -------
+    (comparison, wide): :func:`comparison_table` of :data:`~liveops_nb.metrics.MAIN_KEYS`, and the
+    ``ds.kpis`` frame it was made from (one row per session: the room's last ``history_n`` earlier
+    sessions — at least one — and this one).
+    """
+    check_basis(basis)
+    prior = prior_sessions(ds.session_info, session_id)
+    ids = [*prior.session_id.iloc[-max(history_n, 1):], session_id]
+    wide = ds.kpis(MAIN_KEYS, where={"session_id": ids})
+    comp = comparison_table(wide, ds.session_info, session_id, history_n, basis=basis,
+                            benchmarks=dataset_benchmarks(ds))
+    return comp, wide
+
+
+def dataset_benchmarks(ds: Dataset) -> Benchmarks:
+    """The dataset's category benchmarks, read once per dataset (remembered in its cache)."""
+    return ds.remember(("benchmarks", str(ds.path)), lambda: load_benchmarks(ds.path))
+
+
 def build(ds: Dataset, session_id: str, *, basis: Basis = "median", history_n: int = 10, weak_k: int = 3) -> ResultsData:
     """Compare the session's main KPIs with the previous session, the room median, benchmarks and target.
 
@@ -208,10 +235,8 @@ def build(ds: Dataset, session_id: str, *, basis: Basis = "median", history_n: i
     info = ds.session_info
     me = ds.session(session_id)
     prior = prior_sessions(info, session_id)
-    ids = [*prior.session_id.iloc[-max(history_n, 1):], session_id]
-    wide = ds.kpis(MAIN_KEYS, where={"session_id": ids})
-    bench = load_benchmarks(ds.path)
-    comp = comparison_table(wide, info, session_id, history_n, basis=basis, benchmarks=bench)
+    bench = dataset_benchmarks(ds)
+    comp, _ = session_comparison(ds, session_id, basis=basis, history_n=history_n)
     reasons: dict[str, Reason] = {}
     if comp["value"].isna().any():  # why each missing value is missing
         sk = ds.session_kpis(session_id)

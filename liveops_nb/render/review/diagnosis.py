@@ -1,8 +1,11 @@
 """Rendering of section 8 — 现存问题 Diagnosis: one card per finding, in 中文 or English.
 
-Turns :class:`liveops_nb.review.diagnosis.DiagnosisData` (rule codes, severities and evidence)
-into notes. Each rule's words are a :class:`RuleText`: a title and sentence parts over the
-evidence; a part is shown only when none of its fields is missing.
+Turns :class:`liveops_nb.review.diagnosis.DiagnosisData` into notes: the findings in their rank
+(largest estimated GMV impact first), each with its figures labelled by scope (本场 / 房间近10场中位数
+/ 近14天), its evidence, the worse metrics it explains and the section to look at; then the metrics
+worse than the basis but within normal variation, with the rule. Each rule's words are a
+:class:`RuleText`: a title and sentence parts over the evidence; a part is shown only when none of
+its fields is missing.
 """
 from __future__ import annotations
 
@@ -12,11 +15,17 @@ from typing import Any
 
 import pandas as pd
 
+from ...metrics import REGISTRY
 from ...review import funnel, products, results, timeline, traffic
-from ...review.diagnosis import THRESHOLDS, DiagnosisData, Finding
-from ..fmt import fmt_value, is_missing
+from ...review.diagnosis import THRESHOLDS, DiagnosisData, Finding, th
+from ..fmt import fmt_delta, fmt_value, is_missing
 from ..html import note
 from ..i18n import Lang, register, t
+from . import results as _results_view  # noqa: F401  (registers the basis words, results_basis_*)
+from .scopes import figures_line
+
+__all__ = ["RULES", "THRESHOLD_TEXT", "card_text", "figures_line", "finding_text", "finding_title", "impact_text",
+           "normal_text", "render", "rules_table", "section_title"]
 
 
 @dataclass(frozen=True)
@@ -65,7 +74,19 @@ RULES: Mapping[str, RuleText] = {
          ("近期退款 {refunds} 笔中 {slow_share} 超过 {hours} 小时才处理",
           "{slow_share} of {refunds} recent refunds took more than {hours} h")),
         {"recent_rate": "ratio", "earlier_rate": "ratio", "factor": "x", "refunds": "count", "slow_share": "ratio"}),
+    "metric_worse": RuleText(
+        ("指标明显变差", "Metric materially worse"),
+        (("比{basis}差 {gap}，超出正常波动（阈值 {threshold}）", "{gap} worse than {basis}, beyond normal variation "
+          "(threshold {threshold})"),),
+        {"gap": "ratio", "threshold": "ratio"}),
 }
+
+REFUND_TITLES: Mapping[tuple[bool, bool], tuple[str, str]] = {
+    (True, True): ("退款率上升且处理慢", "Refunds rising and slow"),
+    (True, False): ("退款率上升", "Refund rate rising"),
+    (False, True): ("退款处理慢", "Refunds handled slowly"),
+}
+"""The refund finding's title by which condition fired: (rising, slow)."""
 
 THRESHOLD_TEXT: Mapping[str, tuple[str, str]] = {
     "history_n": ("房间历史 = 本场之前最近 N 场", "room history = the last N sessions before this one"),
@@ -85,6 +106,11 @@ THRESHOLD_TEXT: Mapping[str, tuple[str, str]] = {
     "refund_slow_hours": ("慢退款：下单后小时数", "slow refund: hours after the order"),
     "refund_slow_share": ("慢退款占比上限", "max share of slow refunds"),
     "refund_min_refunds": ("判断慢退款的最少退款笔数", "minimum refunds to judge speed"),
+    "material_gap": ("明显变差：差距至少（下限）", "materially worse: gap at least (floor)"),
+    "material_max_gap": ("明显变差：差距超过该值一定算（上限）", "materially worse: a gap above this always counts (ceiling)"),
+    "variation_k": ("明显变差：超过房间波动的倍数", "materially worse: multiple of the room's variation"),
+    "variation_min_sessions": ("计算房间波动所需最少场次", "minimum sessions for the room's variation"),
+    "metric_medium_gap": ("指标变差达到该幅度记为“中”", "a metric this much worse is rated medium"),
 }
 
 _SECTION_TITLES: Mapping[str, tuple[str, str]] = {
@@ -92,7 +118,20 @@ _SECTION_TITLES: Mapping[str, tuple[str, str]] = {
     "traffic": traffic.TITLE}
 
 register({
-    "diagnosis_none": ("未发现明显问题", "No significant problems found"),
+    "diagnosis_none": ("未发现明显问题，且没有指标差于对比基准", "No significant problems found; no metric is worse than the basis"),
+    "diagnosis_none_material": ("没有超出正常波动的问题", "No problem beyond normal variation"),
+    "diagnosis_rank": ("#{i}", "#{i}"),
+    "diagnosis_impact": ("估算 GMV 影响 {amount}", "estimated GMV impact {amount}"),
+    "diagnosis_impact_none": ("GMV 影响无法估算", "GMV impact not estimated"),
+    "diagnosis_explains": ("解释了：{metrics}", "explains: {metrics}"),
+    "diagnosis_ranked_by": ("按估算 GMV 影响排序（对比{basis}）；下一步的行动逐条对应这些问题。",
+                            "Ranked by estimated GMV impact (against {basis}); each action in Next steps answers one of them."),
+    "diagnosis_normal": ("比{basis}差、但在正常波动内（不列为问题）：{items}",
+                         "Worse than {basis} but within normal variation (not a problem): {items}"),
+    "diagnosis_normal_item": ("{metric} {gap}（{rule}）", "{metric} {gap} ({rule})"),
+    "diagnosis_rule_variation": ("≤ {k} × 房间近{n}场波动 = {threshold}", "≤ {k} × the room's variation over {n} sessions = {threshold}"),
+    "diagnosis_rule_material_gap": ("≤ 下限 {threshold}", "≤ the floor {threshold}"),
+    "diagnosis_rule_material_max_gap": ("≤ 上限 {threshold}", "≤ the ceiling {threshold}"),
     "diagnosis_severity_high": ("严重", "High"),
     "diagnosis_severity_medium": ("中", "Medium"),
     "diagnosis_severity_low": ("低", "Low"),
@@ -116,8 +155,17 @@ def _fmt(value: Any, unit: str | None, lang: Lang) -> str:
     return fmt_value(value, unit, lang)
 
 
+def basis_words(basis: str, n: int, lang: Lang = "zh") -> str:
+    """The basis in words, as the results section says it ("近10场中位数")."""
+    return t(f"results_basis_{basis}", lang, n=n)
+
+
 def finding_title(f: Finding, lang: Lang = "zh") -> str:
-    """The rule's title ("Short stay")."""
+    """The finding's title ("Refund rate rising"; a worse metric names the metric)."""
+    if f.code == "refunds" and (bool(f.evidence.get("rising")), bool(f.evidence.get("slow"))) in REFUND_TITLES:
+        return _pick(REFUND_TITLES[(bool(f.evidence.get("rising")), bool(f.evidence.get("slow")))], lang)
+    if f.code == "metric_worse" and f.metric is not None and f.metric in REGISTRY:
+        return f"{REGISTRY[f.metric].label(lang)}{'明显变差' if lang == 'zh' else ' materially worse'}"
     return _pick(RULES[f.code].title, lang)
 
 
@@ -125,6 +173,8 @@ def finding_text(f: Finding, lang: Lang = "zh") -> str:
     """The rule's sentence parts whose evidence is all present, formatted and joined."""
     rule = RULES[f.code]
     shown = {k: _fmt(v, rule.units.get(k), lang) for k, v in f.evidence.items() if not is_missing(v)}
+    if f.code == "metric_worse":
+        shown["basis"] = basis_words(str(f.evidence.get("basis", "median")), int(f.evidence.get("n") or 0), lang)
     parts = []
     for pair in rule.parts:
         try:
@@ -141,19 +191,56 @@ def section_title(name: str, lang: Lang = "zh") -> str:
     return name if pair is None else _pick(pair, lang)
 
 
-def card_text(f: Finding, lang: Lang = "zh") -> str:
-    """One finding as a line: [severity] title: evidence — see: section."""
+def impact_text(f: Finding, lang: Lang = "zh") -> str:
+    """"估算 GMV 影响 ¥570" (or that it is not estimated)."""
+    if f.impact is None:
+        return t("diagnosis_impact_none", lang)
+    return t("diagnosis_impact", lang, amount=fmt_value(f.impact, "CNY", lang))
+
+
+def card_text(f: Finding, lang: Lang = "zh", rank: int | None = None) -> str:
+    """One finding as a line: [#rank severity] title · impact: figures; evidence; explains — see: section."""
     sev = t(f"diagnosis_severity_{f.severity}", lang)
+    head = sev if rank is None else f"{t('diagnosis_rank', lang, i=rank)} {sev}"
     sep = "：" if lang == "zh" else ": "
+    semi = "；" if lang == "zh" else "; "
+    body = [x for x in (figures_line(f.figures, lang), finding_text(f, lang)) if x]
+    if f.explains:
+        names = ("、" if lang == "zh" else ", ").join(REGISTRY[k].label(lang) for k in f.explains)
+        body.append(t("diagnosis_explains", lang, metrics=names))
     see = t("diagnosis_see", lang, section=section_title(f.section, lang))
-    return f"[{sev}] {finding_title(f, lang)}{sep}{finding_text(f, lang)} — {see}"
+    return f"[{head}] {finding_title(f, lang)} · {impact_text(f, lang)}{sep}{semi.join(body)} — {see}"
+
+
+def normal_text(data: DiagnosisData, lang: Lang = "zh") -> str | None:
+    """The metrics worse than the basis but within normal variation, each with the rule that said so (None if none)."""
+    rows = data.status("worse_normal")
+    if rows.empty:
+        return None
+    items = []
+    for r in rows.to_dict("records"):
+        key, gap_rel = str(r["key"]), float(r["shortfall"])
+        threshold = fmt_value(r["threshold"], "ratio", lang)
+        rule = t(f"diagnosis_rule_{r['rule']}", lang, k=f"{th('variation_k'):g}", n=int(r["n"]), threshold=threshold)
+        gap = fmt_delta(-gap_rel if REGISTRY[key].direction == "higher" else gap_rel, lang)
+        items.append(t("diagnosis_normal_item", lang, metric=REGISTRY[key].label(lang), gap=gap, rule=rule))
+    return t("diagnosis_normal", lang, basis=basis_words(data.basis, data.n_history, lang),
+             items=("、" if lang == "zh" else ", ").join(items))
 
 
 def render(data: DiagnosisData, lang: Lang = "zh") -> list:
-    """Finding cards (bad = high, warn = medium/low), or "no significant problems"; then what was not checked."""
-    items: list = [note(card_text(f, lang), "bad" if f.severity == "high" else "warn") for f in data.findings]
+    """Ranked finding cards (bad = high, warn = medium/low); "nothing found" only when nothing is worse than the
+    basis; the metrics worse but within normal variation with their rule; what was not checked."""
+    items: list = []
+    if data.findings:
+        items.append(note(t("diagnosis_ranked_by", lang, basis=basis_words(data.basis, data.n_history, lang)), "info"))
+    items += [note(card_text(f, lang, i), "bad" if f.severity == "high" else "warn")
+              for i, f in enumerate(data.findings, start=1)]
+    normal = normal_text(data, lang)
     if not data.findings:
-        items.append(note(t("diagnosis_none", lang), "good"))
+        items.append(note(t("diagnosis_none" if normal is None else "diagnosis_none_material", lang), "good"))
+    if normal is not None:
+        items.append(note(normal, "info"))
     if data.not_checked:
         names = ("、" if lang == "zh" else ", ").join(_pick(RULES[c].title, lang) for c in data.not_checked)
         items.append(note(t("diagnosis_not_checked", lang, rules=names), "na"))

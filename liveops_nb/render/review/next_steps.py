@@ -1,8 +1,11 @@
-"""Rendering of section 9 — 下一步 Next steps: the action table and the GMV target, in 中文 or English.
+"""Rendering of section 9 — 下一步 Next steps: one action per diagnosis finding and the next session's targets.
 
-Turns :class:`liveops_nb.review.next_steps.NextStepsData` into displayable items. The actions'
-words are here: :data:`METRIC_ACTIONS` per metric key, :data:`FINDING_ACTIONS` per diagnosis rule
-code (templates over the finding's evidence).
+Turns :class:`liveops_nb.review.next_steps.NextStepsData` into displayable items: the action table
+(problem in the diagnosis' rank, its figures labelled by scope, the target, the lever, the action),
+the GMV factor table (traffic × conversion × order value: this session, the room median, the trend,
+the target and why) and the schedule's planned GMV explained. The actions' words are here:
+:data:`METRIC_ACTIONS` per metric key, :data:`FINDING_ACTIONS` per diagnosis rule code (templates
+over the finding's evidence).
 """
 from __future__ import annotations
 
@@ -16,7 +19,8 @@ from ...review.next_steps import NextStepsData
 from ..fmt import fmt_value, is_missing
 from ..html import note, table
 from ..i18n import Lang, register, t
-from .diagnosis import RULES
+from .diagnosis import finding_title, impact_text
+from .scopes import figure_name, lever_text, scope_text
 
 # metric key -> action (zh, en); keys not listed use "default"
 METRIC_ACTIONS: Mapping[str, tuple[str, str]] = {
@@ -55,20 +59,39 @@ FINDING_ACTIONS: Mapping[str, tuple[str, str]] = {
 }
 
 register({
-    "next_steps_item": ("问题 / 指标", "Gap"),
+    "next_steps_rank": ("#", "#"),
+    "next_steps_item": ("问题（见现存问题）", "Problem (see Problems found)"),
     "next_steps_now": ("本场", "This session"),
-    "next_steps_target": ("下场目标", "Next target"),
+    "next_steps_compare": ("对比（范围）", "Compared with (scope)"),
+    "next_steps_target": ("下场目标", "Next-session target"),
+    "next_steps_lever": ("杠杆", "Lever"),
+    "next_steps_impact": ("估算影响", "Estimated impact"),
     "next_steps_action": ("行动", "Action"),
-    "next_steps_none": ("本场没有明显短板，保持当前打法", "No clear gaps this session; keep the current plan"),
-    "next_steps_gmv_title": ("下场 GMV 目标拆解：流量 × 转化 × 客单", "Next GMV target: traffic × conversion × order value"),
+    "next_steps_none": ("现存问题中没有需要处理的问题；下场按下方目标推进", "No problem to act on; aim for the targets below"),
+    "next_steps_order": ("每条行动对应「现存问题」中的一个问题，按估算 GMV 影响排序。",
+                         "Each action answers one problem of 'Problems found', ranked by estimated GMV impact."),
+    "next_steps_gmv_title": ("下场 GMV 目标 = 流量 × 转化 × 客单（目标来自本房间的历史与趋势，而非照搬本场）",
+                             "Next GMV target = traffic × conversion × order value (targets from the room's history and "
+                             "trend, not copied from this session)"),
     "next_steps_gmv_na": ("GMV 拆解：此数据源无法提供（需要观看人数、成交人数和成交金额）",
                           "GMV decomposition: not available from this source (needs viewers, buyers and GMV)"),
     "next_steps_factor": ("因子", "Factor"),
-    "next_steps_plan": ("按下场计划目标", "To reach the next session's plan"),
-    "next_steps_keep": ("保持", "keep"),
-    "next_steps_target_rule": ("目标 = 房间近10场中位数与同品类 P50 中，比本场更好且更接近的一个",
-                               "Target = whichever of the room's last-10 median and the category P50 is better than this "
-                               "session and nearer to it"),
+    "next_steps_median": ("房间近{n}场中位数", "Room median, last {n}"),
+    "next_steps_trend": ("趋势（每场）", "Trend (per session)"),
+    "next_steps_why": ("依据", "Why"),
+    "next_steps_why_trend": ("近{n}场趋势向好，按趋势推算下场", "the room's last {n} sessions trend up: the trend's next value"),
+    "next_steps_why_median": ("回到房间近{n}场中位数", "back to the room median of the last {n} sessions"),
+    "next_steps_why_hold": ("本场高于房间常态与趋势，目标取二者中较高者（本场可能有偶然因素）",
+                            "this session was above the room's usual level and trend: the target is the higher of the two "
+                            "(this session may have had one-off help)"),
+    "next_steps_why_no_history": ("本房间暂无更早场次，无法给出目标", "no earlier session of the room: no target yet"),
+    "next_steps_why_product": ("三个因子目标相乘", "the product of the three factor targets"),
+    "next_steps_why_findings": ("；相关问题：{items}", "; related problems: {items}"),
+    "next_steps_plan": ("排期表中本房间下一场的计划 GMV 为 {plan}（sessions.gmv_target，由运营填写，未参与上面的推算）；"
+                        "按上面的转化与客单目标，需要约 {viewers} 观看人数。",
+                        "The schedule's planned GMV for the room's next session is {plan} (sessions.gmv_target, set by the "
+                        "team, not used above); at the conversion and order-value targets above it needs about {viewers} "
+                        "viewers."),
 })
 
 
@@ -78,7 +101,7 @@ class _Safe(dict):
 
 
 def action_text(source: str, key: str, params: Mapping[str, Any] | None = None, lang: Lang = "zh") -> str:
-    """The action for a weak metric (``source="metric"``, ``key`` a metric key) or a diagnosis finding
+    """The action for a worse metric (``source="metric"``, ``key`` a metric key) or a diagnosis finding
     (``source="finding"``, ``key`` a rule code; ``params`` its evidence fill the template, "—" if absent)."""
     if source == "metric":
         pair = METRIC_ACTIONS.get(key, METRIC_ACTIONS["default"])
@@ -88,52 +111,108 @@ def action_text(source: str, key: str, params: Mapping[str, Any] | None = None, 
     return text.format_map(_Safe(params or {}))
 
 
-def item_label(source: str, key: str, lang: Lang = "zh") -> str:
-    """The gap's name: the metric label or the diagnosis rule's title."""
-    if source == "metric":
-        return REGISTRY[key].label(lang)
-    title = RULES[key].title
-    return title[0] if lang == "zh" else title[1]
+def row_action(row: Mapping[str, Any], lang: Lang = "zh") -> str:
+    """The action of one action row: a worse metric's action, or the rule's."""
+    if row["code"] == "metric_worse":
+        return action_text("metric", str(row["metric"]), row["params"], lang)
+    return action_text("finding", str(row["code"]), row["params"], lang)
 
 
-def _fmt(v: Any, unit: str, lang: Lang, keep: bool = False) -> str:
-    if is_missing(v):
-        return t("next_steps_keep", lang) if keep else "—"
-    return fmt_value(v, unit or "count", lang)
+def item_label(row: Mapping[str, Any], lang: Lang = "zh") -> str:
+    """The problem's name, as the diagnosis titles it."""
+    from ...review.diagnosis import Finding
+
+    f = Finding(str(row["code"]), "low", row["params"], metric=row["metric"] if isinstance(row["metric"], str) else None)
+    return finding_title(f, lang)
+
+
+def _fmt(v: Any, unit: str, lang: Lang) -> str:
+    return "—" if is_missing(v) else fmt_value(v, unit or "count", lang)
 
 
 def actions_table(actions: pd.DataFrame, lang: Lang = "zh") -> str:
-    """The action rows (gap, now, target, action) as an HTML table."""
+    """The action rows (rank, problem, this session, compared with, target, lever, impact, action) as an HTML table."""
+    from ...review.diagnosis import Finding
+
     rows: list[dict[str, Any]] = [{str(k): v for k, v in r.items()} for r in actions.to_dict("records")]
+
+    def compared(r: dict[str, Any]) -> str:
+        if is_missing(r["reference"]):
+            return "—"
+        n = None if is_missing(r["reference_n"]) else int(r["reference_n"])
+        return f"{scope_text(r['reference_scope'], n, lang)} {_fmt(r['reference'], r['unit'], lang)}"
+
+    def now(r: dict[str, Any]) -> str:
+        value = _fmt(r["current"], r["unit"], lang)
+        name = r.get("name")
+        return value if not isinstance(name, str) or name == r["metric"] else f"{figure_name(name, lang)} {value}"
+
+    def impact(r: dict[str, Any]) -> str:
+        return "—" if is_missing(r["impact"]) else impact_text(Finding("x", "low", impact=float(r["impact"])), lang)
+
     return table(pd.DataFrame({
-        t("next_steps_item", lang): [item_label(r["source"], r["key"], lang) for r in rows],
-        t("next_steps_now", lang): [_fmt(r["current"], r["unit"], lang) for r in rows],
-        t("next_steps_target", lang): [_fmt(r["target"], r["unit"], lang, keep=r["source"] == "metric") for r in rows],
-        t("next_steps_action", lang): [action_text(r["source"], r["key"], r["params"], lang) for r in rows]}))
+        t("next_steps_rank", lang): [str(i) for i in range(1, len(rows) + 1)],
+        t("next_steps_item", lang): [item_label(r, lang) for r in rows],
+        t("next_steps_now", lang): [now(r) for r in rows],
+        t("next_steps_compare", lang): [compared(r) for r in rows],
+        t("next_steps_target", lang): [_fmt(r["target"], r["unit"], lang) for r in rows],
+        t("next_steps_lever", lang): [lever_text(r["lever"], lang) for r in rows],
+        t("next_steps_impact", lang): [impact(r) for r in rows],
+        t("next_steps_action", lang): [row_action(r, lang) for r in rows]}))
 
 
-def gmv_table(gmv: pd.DataFrame, lang: Lang = "zh") -> str:
-    """The GMV decomposition (factor, now, target[, plan]) as an HTML table."""
+def factor_why(row: Mapping[str, Any], n: int, titles: Mapping[str, str], lang: Lang = "zh") -> str:
+    """Why a factor's target is what it is (trend / median / hold / no history), and the problems on its lever."""
+    rule = str(row["rule"])
+    if rule in ("trend", "median") and not is_missing(row["current"]) and not is_missing(row["target"]):
+        direction = REGISTRY[str(row["factor"])].direction if row["factor"] in REGISTRY else "higher"
+        ahead = row["current"] >= row["target"] if direction == "higher" else row["current"] <= row["target"]
+        if ahead and row["factor"] != "gmv":
+            rule = "hold"
+    text = t(f"next_steps_why_{rule}", lang, n=n)
+    found = [titles.get(fid, fid) for fid in (row["findings"] or ())]
+    if found:
+        text += t("next_steps_why_findings", lang, items=("、" if lang == "zh" else ", ").join(found))
+    return text
+
+
+def factors_table(data: NextStepsData, titles: Mapping[str, str] | None = None, lang: Lang = "zh") -> str:
+    """The GMV factors (factor, lever, this session, room median, trend, target, why) as an HTML table."""
+    f = data.factors
+    titles = titles or {}
+    n = data.n_history
+
     def col(values: pd.Series) -> list[str]:
-        return [fmt_value(v, REGISTRY[k].unit, lang) for k, v in zip(gmv["factor"], values, strict=True)]
+        return [fmt_value(v, REGISTRY[k].unit, lang) for k, v in zip(f["factor"], values, strict=True)]
 
-    shown = pd.DataFrame({t("next_steps_factor", lang): [REGISTRY[k].label(lang) for k in gmv["factor"]],
-                          t("next_steps_now", lang): col(gmv["current"]),
-                          t("next_steps_target", lang): col(gmv["target"])})
-    if gmv["plan"].notna().any():
-        shown[t("next_steps_plan", lang)] = col(gmv["plan"])
-    return table(shown, numeric=list(shown.columns[1:]))
+    def trend(k: str, slope: Any) -> str:
+        return "—" if is_missing(slope) else ("+" if slope >= 0 else "−") + fmt_value(abs(slope), REGISTRY[k].unit, lang)
+
+    rows = [{str(k): v for k, v in r.items()} for r in f.to_dict("records")]
+    shown = pd.DataFrame({t("next_steps_factor", lang): [REGISTRY[k].label(lang) for k in f["factor"]],
+                          t("next_steps_lever", lang): [lever_text(x or None, lang) for x in f["lever"]],
+                          t("next_steps_now", lang): col(f["current"]),
+                          t("next_steps_median", lang, n=n): col(f["median"]),
+                          t("next_steps_trend", lang): [trend(k, s) for k, s in zip(f["factor"], f["slope"], strict=True)],
+                          t("next_steps_target", lang): col(f["target"]),
+                          t("next_steps_why", lang): [factor_why(r, n, titles, lang) for r in rows]})
+    return table(shown, numeric=list(shown.columns[2:6]))
 
 
 def render(data: NextStepsData, lang: Lang = "zh") -> list:
-    """Action table (gap, now, target, action) and the GMV target decomposition."""
+    """The action table (one row per finding), the GMV factor targets with their reasons, the schedule's plan."""
     items: list = []
     if data.actions.empty:
         items.append(note(t("next_steps_none", lang), "good"))
     else:
-        items += [note(t("next_steps_target_rule", lang), "info"), actions_table(data.actions, lang)]
-    if data.gmv.empty:
+        items += [note(t("next_steps_order", lang), "info"), actions_table(data.actions, lang)]
+    if data.factors.empty:
         items.append(note(t("next_steps_gmv_na", lang), "na"))
     else:
-        items += [note(t("next_steps_gmv_title", lang), "info"), gmv_table(data.gmv, lang)]
+        titles = {str(r["finding"]): item_label({str(k): v for k, v in r.items()}, lang)
+                  for r in data.actions.to_dict("records")}
+        items += [note(t("next_steps_gmv_title", lang), "info"), factors_table(data, titles, lang)]
+    if data.planned_gmv is not None:
+        items.append(note(t("next_steps_plan", lang, plan=fmt_value(data.planned_gmv, "CNY", lang),
+                            viewers=fmt_value(data.planned_viewers, "people", lang)), "info"))
     return items

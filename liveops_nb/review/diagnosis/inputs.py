@@ -1,7 +1,7 @@
 """The diagnosis rules' inputs, read from the dataset.
 
-Every registered number comes from :meth:`liveops_nb.Dataset.kpis` at the grain the rule needs:
-the room's ``avg_watch_seconds`` per session, ``uv`` / ``views`` per channel
+Every registered number comes from :meth:`liveops_nb.Dataset.kpis` at the grain the rule needs
+(the session's ``avg_watch_seconds`` and its room median come from the results comparison): ``uv`` / ``views`` per channel
 (``by=["session_id", "channel"]``), online viewers per minute (``pcu`` at
 ``by=["session_id", "minute"]``) and the registry's ``refund_rate`` over each refund window's
 sessions (a ratio of summed refund amounts and GMV). What the registry does not hold comes from
@@ -17,19 +17,11 @@ import numpy as np
 import pandas as pd
 
 from ... import measures
-from ...config import load_benchmarks
-from ..results import comparison_table
 from ..timeline import detect_outages
-from .rules import refund_windows, slow_refunds, th
+from .rules import cart_conversion, refund_windows, slow_refunds, th
 
 if TYPE_CHECKING:
     from liveops_nb.dataset import Dataset
-
-
-class WatchInputs(NamedTuple):
-    value: float | None
-    bench_p50: float | None
-    room_median: float | None
 
 
 class RefundInputs(NamedTuple):
@@ -49,14 +41,6 @@ def room_sessions(ds: Dataset, session_id: str) -> pd.DataFrame:
     si = ds.session_info
     room = si[(si["room_id"] == info["room_id"]) & (si["start_time"] <= info["end_time"])]
     return room.sort_values(["start_time", "session_id"])
-
-
-def watch_time(ds: Dataset, session_id: str, room: pd.DataFrame, history_n: int) -> WatchInputs:
-    """This session's registry ``avg_watch_seconds``, the category P50 and the median of the room's last ``history_n``."""
-    kp = ds.kpis(["avg_watch_seconds"], where={"session_id": room["session_id"].tolist()})
-    comp = comparison_table(kp, ds.session_info, session_id, history_n, benchmarks=load_benchmarks(ds.path),
-                            keys=("avg_watch_seconds",)).iloc[0]
-    return WatchInputs(_opt(comp["value"]), _opt(comp["bench_p50"]), _opt(comp["median"]))
 
 
 def top_channel(ds: Dataset, session_id: str) -> tuple[str | None, float | None] | None:
@@ -112,6 +96,26 @@ def outages(minutes: pd.DataFrame) -> pd.DataFrame:
     return detect_outages(minutes, th("outage_drop"), int(th("outage_min_minutes")))
 
 
+def room_cart_conversion(ds: Dataset, session_id: str) -> pd.DataFrame:
+    """:func:`~liveops_nb.review.diagnosis.rules.cart_conversion` of every session of the session's room.
+
+    One query per room, remembered in the dataset's cache: the diagnosis of the room's other
+    sessions (their room history overlaps) reads no events again.
+    """
+    room = ds.session(session_id)["room_id"]
+    si = ds.session_info
+    ids = si.loc[si["room_id"] == room, "session_id"].astype(str).tolist()
+    return ds.remember(("diagnosis_cart_conversion", room), lambda: cart_conversion(cart_events(ds, ids)))
+
+
+def room_orders(ds: Dataset, session_id: str) -> pd.DataFrame:
+    """The orders of every session of the session's room (one read per room, remembered in the dataset's cache)."""
+    room = ds.session(session_id)["room_id"]
+    si = ds.session_info
+    ids = si.loc[si["room_id"] == room, "session_id"].astype(str).tolist()
+    return ds.remember(("diagnosis_room_orders", room), lambda: ds.frame("orders", ids))
+
+
 def cart_events(ds: Dataset, session_ids: list[str]) -> pd.DataFrame:
     """Distinct ``session_id, user_id, event_type`` rows of the cart and order events of ``session_ids``."""
     ev = ds.table("events")
@@ -150,5 +154,15 @@ def refund_inputs(ds: Dataset, session_id: str, room: pd.DataFrame) -> RefundInp
     recent, earlier = refund_windows(room, end)
     n = slow = None
     if ds.has("orders"):
-        n, slow = slow_refunds(ds.frame("orders", ids), end)
+        orders = room_orders(ds, session_id)
+        n, slow = slow_refunds(orders[orders["session_id"].isin(ids)], end)
     return RefundInputs(window_refund_rate(ds, recent), window_refund_rate(ds, earlier), n, slow)
+
+
+def session_money(ds: Dataset, session_id: str) -> dict[str, float | None]:
+    """The session's registry ``paid_spend`` and its ``broadcast_minutes`` base quantity (for impact estimates)."""
+    spend = ds.kpis(["paid_spend"], where={"session_id": session_id})
+    minutes = ds.bases(["broadcast_minutes"], where={"session_id": session_id})
+    return {"paid_spend": _opt(spend["paid_spend"].iloc[0]) if len(spend) else None,
+            "broadcast_minutes": _opt(minutes["broadcast_minutes"].iloc[0])
+            if len(minutes) and "broadcast_minutes" in minutes.columns else None}

@@ -20,9 +20,17 @@ incident           outage detected (``timeline.detect_outages``) or incident log
 cart_drop          cart→buyer conversion (people who carted and ordered / people who       medium
                    carted, ≥ 20 carted) < 50 % of the room median (last 10 sessions)
 refunds            room refund rate of sessions in the last 14 days > 1.5 × (and ≥ 2       one: medium
-                   points above) the 28 days before, and/or > 30 % of refunds (≥ 5) in     both: high
-                   those 14 days processed more than 48 h after the order
+                   points above) the 28 days before (``rising``), and/or > 30 % of         both: high
+                   refunds (≥ 5) in those 14 days processed more than 48 h after the
+                   order (``slow``); the evidence says which of the two fired
+metric_worse       a main metric materially worse than the page's basis that no rule       low; medium
+                   explains (see :mod:`.story`: the shortfall exceeds ``variation_k`` ×    at ≥ 50 %
+                   the room's robust spread, bounded to [10 %, 50 %])
 =================  ======================================================================  ==========
+
+Every finding also carries, once the story is assembled (:mod:`.story`), the registry metric it
+is about (``metric``), its numbers with their scopes (``figures``), the metrics it explains, its
+estimated GMV impact and the lever it needs.
 """
 from __future__ import annotations
 
@@ -35,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from ... import measures
+from ..findings import Figure
 
 Severity = Literal["high", "medium", "low"]
 SEVERITY_ORDER: Mapping[str, int] = MappingProxyType({"high": 0, "medium": 1, "low": 2})
@@ -57,12 +66,17 @@ THRESHOLDS: Mapping[str, float] = MappingProxyType({
     "refund_slow_hours": 48,
     "refund_slow_share": 0.30,
     "refund_min_refunds": 5,
+    "material_gap": 0.10,
+    "material_max_gap": 0.50,
+    "variation_k": 1.5,
+    "variation_min_sessions": 5,
+    "metric_medium_gap": 0.50,
 })
 """Every threshold of the rules, by name."""
 
 RULE_SECTIONS: Mapping[str, str] = MappingProxyType({
     "short_stay": "results", "single_channel": "traffic", "rhythm_off": "products", "incident": "timeline",
-    "cart_drop": "funnel", "refunds": "results"})
+    "cart_drop": "funnel", "refunds": "results", "metric_worse": "results"})
 """Rule code -> the review section a finding points to."""
 
 CODES: tuple[str, ...] = tuple(RULE_SECTIONS)
@@ -82,16 +96,38 @@ class Finding:
     """One problem found: rule code, severity and the evidence (numbers, names, clock times ``HH:MM``).
 
     A missing piece of evidence is None or NaN; the renderer leaves out the sentence part that needs it.
+
+    Attributes
+    ----------
+    metric : the registry metric the finding is about (its ``session`` figure is the session's own value).
+    figures : the finding's numbers, each with its scope (本场 / 近14天 / 房间中位数 …).
+    explains : main metrics materially worse than the basis that this finding accounts for.
+    impact : estimated GMV impact in CNY (what the session lost against the basis; None = no estimate).
+    lever : what the next session must work on (traffic, conversion, order_value, retention, …).
     """
 
     code: str
     severity: Severity
     evidence: Mapping[str, Any] = field(default_factory=dict)
+    metric: str | None = None
+    figures: tuple[Figure, ...] = ()
+    explains: tuple[str, ...] = ()
+    impact: float | None = None
+    lever: str | None = None
 
     @property
     def section(self) -> str:
         """The review section to look at."""
         return RULE_SECTIONS[self.code]
+
+    @property
+    def id(self) -> str:
+        """Identifies the finding on a page: the rule code, or ``metric_worse:<metric>``."""
+        return f"{self.code}:{self.metric}" if self.code == "metric_worse" else self.code
+
+    def figure(self, scope: str) -> Figure | None:
+        """The finding's first figure of ``scope`` (None if it has none)."""
+        return next((f for f in self.figures if f.scope == scope), None)
 
 
 # ---------------------------------------------------------------------------------------- rules
@@ -229,4 +265,5 @@ def refunds(recent_rate: float | None, earlier_rate: float | None, n_refunds: in
     return Finding("refunds", "high" if rising and slow else "medium", {
         "days": int(th("refund_recent_days")), "recent_rate": recent_rate, "earlier_rate": earlier_rate,
         "factor": None if _missing(factor) else factor, "refunds": n_refunds, "slow_share": slow_share,
-        "hours": int(th("refund_slow_hours"))})
+        "hours": int(th("refund_slow_hours")), "earlier_days": int(th("refund_earlier_days")),
+        "rising": rising, "slow": slow})

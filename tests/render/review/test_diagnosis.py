@@ -27,8 +27,9 @@ def test_render_empty_and_cards():
     assert "No significant problems found" in view.render(empty, "en")[0]
     data = D.DiagnosisData("S", (D.single_channel("千川", 0.6),), ("cart_drop",))
     html = view.render(data, "en")
-    assert "lo-warn" in html[0] and "60.0%" in html[0] and "Traffic sources" in html[0]
-    assert "lo-na" in html[1]
+    assert "Ranked by estimated GMV impact" in html[0]
+    assert "lo-warn" in html[1] and "60.0%" in html[1] and "Traffic sources" in html[1]
+    assert "lo-na" in html[2]
 
 
 def test_rhythm_text():
@@ -44,7 +45,7 @@ def test_rhythm_text():
     # C at 8 online vs the session median 40 = 20.0 %, list price ¥300
     assert view.finding_text(f, "en").startswith(
         "'利润C' (¥300) was pitched at minute 7 (20:07) with 8 online on average, 20.0% of the session median 40")
-    assert "lo-bad" in view.render(D.DiagnosisData("S", (f,)), "en")[0]
+    assert "lo-bad" in view.render(D.DiagnosisData("S", (f,)), "en")[1]
 
 
 def test_incident_text_leaves_out_missing_parts():
@@ -66,5 +67,15 @@ def test_tiny_aggregate_only_renders(tiny_aggregate_ds):
     d = D.build(ds, "S2")
     for lang in ("zh", "en"):
         items = view.render(d, lang)
-        assert len(items) == 3  # short stay, single channel, not checked
+        cards = [x for x in items if "lo-warn" in x or "lo-bad" in x]
+        assert len(cards) == len(d.findings) >= 2  # short stay, single channel and any metric nothing explains
     assert "Not checked (not available from this source): " in view.render(d, "en")[-1]
+
+
+def test_tiny_cards_label_every_number_with_its_scope(tiny_aggregate_ds):
+    d = D.build(tiny_aggregate_ds, "S2")
+    stay = next(f for f in d.findings if f.code == "short_stay")
+    # S2 watches 30 s; S1 (the room's only earlier session) 385/3 = 128.3 s -> "2m 08s"; 彩妆 P50 70 s
+    assert view.figures_line(stay.figures, "en") == (
+        "Average watch time: this session 30s · room median, last 1 sessions 2m 08s · category P50 1m 10s")
+    assert view.figures_line(stay.figures, "zh") == "人均观看时长：本场 30秒 · 房间近1场中位数 2分08秒 · 同品类 P50 1分10秒"
