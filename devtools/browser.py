@@ -1,6 +1,7 @@
 """Headless Chromium (the Debian package) driven by Playwright, with nothing allowed to leave 127.0.0.1."""
 from __future__ import annotations
 
+import ipaddress
 import shutil
 import subprocess
 from typing import Any
@@ -22,8 +23,14 @@ def launch(playwright: Any) -> Any:
 
 
 def is_local(url: str) -> bool:
-    """Whether a request for ``url`` stays on this machine (127.0.0.1, localhost, data: and blob: URLs)."""
-    return url.startswith(("data:", "blob:")) or (urlparse(url).hostname or "") in LOCAL_HOSTS
+    """Whether a request for ``url`` stays on this machine (loopback addresses, localhost, data: and blob: URLs)."""
+    if url.startswith(("data:", "blob:")):
+        return True
+    host = urlparse(url).hostname or ""
+    try:
+        return host in LOCAL_HOSTS or ipaddress.ip_address(host).is_loopback  # 127.0.0.0/8, ::1
+    except ValueError:
+        return False
 
 
 def local_context(browser: Any, external: list[str]) -> Any:

@@ -249,17 +249,19 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def start_serve(data_dir: Path, log: Path, *, token: str, port: int, extra_args: Sequence[str] = (),
-                timeout: float = 90) -> tuple[subprocess.Popen, str]:
-    """Start ``python -m devtools.serve`` on 127.0.0.1 (for tests and benchmarks) and wait until it answers.
+                timeout: float = 90, host: str = "127.0.0.1") -> tuple[subprocess.Popen, str]:
+    """Start ``python -m devtools.serve`` (for tests and benchmarks) and wait until it answers on 127.0.0.1.
 
     Parameters
     ----------
     data_dir : the dataset folder.
     log : file that receives the server's output.
     token : the access token (passed in ``$LIVEOPS_TOKEN``, never on a command line).
-    port : port on 127.0.0.1.
+    port : port.
     extra_args : further options of this module, e.g. ``["--archive", "off", "--pool-size", "2"]``.
     timeout : seconds to wait for the first answer.
+    host : address to listen on (``0.0.0.0`` lets a benchmark reach it as 127.0.0.2, 127.0.0.3, …: one
+        browser then behaves like several managers' browsers, which do not share connection limits per host).
 
     Returns
     -------
@@ -269,7 +271,7 @@ def start_serve(data_dir: Path, log: Path, *, token: str, port: int, extra_args:
 
     env = dict(os.environ, LIVEOPS_TOKEN=token)
     with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "devtools.serve", "--host", "127.0.0.1", "--port", str(port),
+        proc = subprocess.Popen([sys.executable, "-m", "devtools.serve", "--host", host, "--port", str(port),
                                  "--data", str(data_dir), *extra_args], cwd=ROOT, env=env, stdout=out,
                                 stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
