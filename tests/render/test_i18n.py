@@ -18,7 +18,8 @@ PACKAGE = Path(liveops_nb.__file__).parent
 def _load_everything() -> None:
     """Import every module so each registers its strings."""
     for mod in pkgutil.walk_packages([str(PACKAGE)], prefix="liveops_nb."):
-        importlib.import_module(mod.name)
+        if not mod.name.endswith(".__main__"):  # running a program (python -m liveops_nb.cli) is not registering text
+            importlib.import_module(mod.name)
 
 
 def _literals() -> tuple[set[str], set[str]]:
