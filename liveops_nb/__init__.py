@@ -26,3 +26,16 @@ from .metrics import REGISTRY
 __all__ = ["open", "Dataset", "REGISTRY", "LiveOpsError", "DataValidationError", "DataProblem",
            "MissingTableError", "UnknownSessionError", "UnknownMetricError", "UnknownTableError"]
 __version__ = "0.1.0"
+
+
+def _charts_in_notebooks() -> None:
+    """Inside a Jupyter kernel, charts render offline in the house theme with no other call (charts.auto_enable)."""
+    import sys
+
+    if "ipykernel" in sys.modules:
+        from .charts import auto_enable
+
+        auto_enable()
+
+
+_charts_in_notebooks()

@@ -153,6 +153,9 @@ API: tuple[tuple[str, tuple[str, ...]], ...] = (
         "liveops_nb.abtest.experiments.experiments_frame", "liveops_nb.abtest.load_experiment",
         "liveops_nb.abtest.plan",
     )),
+    ("Charts · 图表", (
+        "liveops_nb.charts.enable", "liveops_nb.charts.auto_enable", "liveops_nb.charts.ChartSettings",
+    )),
     ("Errors · 错误", (
         "liveops_nb.errors.LiveOpsError", "liveops_nb.errors.did_you_mean", "liveops_nb.errors.DataValidationError",
         "liveops_nb.errors.MissingTableError", "liveops_nb.errors.UnknownTableError",
