@@ -12,7 +12,7 @@ from typing import Any
 
 import ibis
 
-from .rollup import Source
+from .rollup import Source, exact_sum
 from .viewer import MINUTE_TYPE
 
 # row dimension -> (table, {base quantity: column}); "online" feeds three quantities
@@ -51,7 +51,9 @@ def row_source(table, rdim: str, where: Mapping[str, tuple[Any, ...]], names: li
     aggs: dict[str, Any] = {}
     for n in names:
         col = t[cols[n]]
-        if rdim in ("channel", "channel_group") and n in ("paid_spend", "paid_gmv"):
+        if rdim in ("channel", "channel_group") and n == "paid_spend":
+            aggs[n] = exact_sum(col, where=t.channel_group == "paid")
+        elif rdim in ("channel", "channel_group") and n == "paid_gmv":
             aggs[n] = col.sum(where=t.channel_group == "paid")
         elif n == "pcu":
             aggs[n] = col.max()
@@ -60,7 +62,7 @@ def row_source(table, rdim: str, where: Mapping[str, tuple[Any, ...]], names: li
         else:
             aggs[n] = col.sum()
     out = t.group_by(["session_id", rdim]).agg(**aggs)
-    return Source(out, {n: _kind(n) for n in names})
+    return Source(out, {n: _kind(n) for n in names}, exact=frozenset({"paid_spend"}).intersection(aggs))
 
 
 def session_source(sessions, minute_stats, spans, names: list[str]) -> tuple[Source, dict[str, str]]:
@@ -108,7 +110,8 @@ def session_source(sessions, minute_stats, spans, names: list[str]) -> tuple[Sou
 def paid_source(channels, names: Sequence[str]) -> Source:
     """Paid spend and paid-channel GMV per session from the ``channels`` export."""
     paid = channels.channel_group == "paid"
-    aggs = {"paid_spend": channels.spend.sum(where=paid) if "spend" in channels.columns else None,
+    aggs = {"paid_spend": exact_sum(channels.spend, where=paid) if "spend" in channels.columns else None,
             "paid_gmv": channels.gmv.sum(where=paid)}
     t = channels.group_by("session_id").agg(**{n: aggs[n] for n in names if aggs.get(n) is not None})
-    return Source(t, {n: "sum" for n in t.columns if n != "session_id"})
+    return Source(t, {n: "sum" for n in t.columns if n != "session_id"},
+                  exact=frozenset({"paid_spend"}) & set(t.columns))

@@ -201,16 +201,23 @@ def base_table(ds: Tables, by: tuple[str, ...], where: Mapping[str, tuple], name
     make = viewer_plan if ds.level == "viewer" else aggregate_plan
     plan = make(ds, by, where, names, session_ids)
     parts = [rollup(s, by, session_dims_mem) for s in plan.sources]
+    # a source's exact sums are filled only where the source has no row for the group
+    parts = [p.mutate(**{f"_in{i}": ibis.literal(1)}) if s.exact else p
+             for i, (s, p) in enumerate(zip(plan.sources, parts, strict=True))]
     if not parts and any(d in ROW_DIMS for d in by):
         return None, plan  # no input has rows at this grain
     keys = group_keys(by, session_dims_mem)
     t = join_groups(keys, parts, by)
     fill: dict[str, Any] = {}
-    for s in plan.sources:
+    absent: dict[str, Any] = {}
+    for i, s in enumerate(plan.sources):
         if s.per_user or s.fill:
-            fill.update({c: s.fill.get(c, 0) for c in s.kinds if c != "_late" and (s.per_user or c in s.fill)})
-    if fill:
-        t = t.mutate(**{c: t[c].fill_null(v) for c, v in fill.items()})
+            fill.update({c: s.fill.get(c, 0) for c in s.kinds
+                         if c != "_late" and c not in s.exact and (s.per_user or c in s.fill)})
+        absent.update({c: ibis.ifelse(t[f"_in{i}"].isnull(), s.fill.get(c, 0), t[c]) for c in s.exact})
+    if fill or absent:
+        t = t.mutate(**{c: t[c].fill_null(v) for c, v in fill.items()}, **absent)
+    t = t.drop(*[c for c in t.columns if c.startswith("_in") and c[3:].isdigit()])
     if "_late" in t.columns:
         t = t.mutate(next_day_returners=ibis.cases((t._late.fill_null(0) == 1, ibis.null("int64")),
                                                    else_=t.next_day_returners)).drop("_late")

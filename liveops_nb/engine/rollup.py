@@ -40,12 +40,24 @@ class Source:
     kinds: dict[str, str]
     per_user: bool = False
     fill: dict[str, Any] = field(default_factory=dict)
+    exact: frozenset[str] = frozenset()
+    """Sums that are unknown (null) when any of their rows is unknown (paid spend with a missing
+    value); ``fill`` then applies only to groups the source has no row for."""
 
 
-def _agg(t, kinds: dict[str, str], people_as: str):
+def exact_sum(col, where=None):
+    """The sum of ``col`` (over rows passing ``where``): null if any of those values is null, 0 over no rows."""
+    unknown = col.isnull() if where is None else (col.isnull() & where)
+    total = col.sum() if where is None else col.sum(where=where)
+    return ibis.ifelse(unknown.any(), ibis.null(col.type()), total.fill_null(0))
+
+
+def _agg(t, kinds: dict[str, str], people_as: str, exact: frozenset[str] = frozenset()):
     out = {}
     for c, k in kinds.items():
-        if k == "max":
+        if c in exact:
+            out[c] = exact_sum(t[c])
+        elif k == "max":
             out[c] = t[c].max()
         elif k == "people" and people_as == "max":
             out[c] = t[c].max()
@@ -75,7 +87,7 @@ def rollup(src: Source, by: tuple[str, ...], session_dims) -> Any:
     if src.per_user and people and "session_id" not in keys:
         # one row per person in the group first, so a person seen in two sessions counts once
         t = t.group_by(list(dict.fromkeys([*keys, "user_id"]))).agg(**_agg(t, src.kinds, people_as="max"))
-    return t.group_by(keys).agg(**_agg(t, src.kinds, people_as="sum"))
+    return t.group_by(keys).agg(**_agg(t, src.kinds, people_as="sum", exact=src.exact))
 
 
 def group_keys(by: tuple[str, ...], session_dims) -> Any:

@@ -19,7 +19,7 @@ import ibis
 import ibis.expr.datatypes as dt
 
 from .. import derive
-from .rollup import Source
+from .rollup import Source, exact_sum
 
 # quantity -> row dimensions (besides session attributes) it can be grouped by
 _ALL_ROWS = frozenset({"minute", "user_id"})
@@ -158,8 +158,8 @@ def spend_source(channels, rdims, where) -> Source:
     """Paid spend per session (and channel) from the supplied ``channels`` table."""
     c = _rows(channels, rdims, where)
     t = c.group_by(["session_id", *[d for d in rdims if d in ("channel", "channel_group")]]).agg(
-        paid_spend=c.spend.sum(where=c.channel_group == "paid"))
-    return Source(t, {"paid_spend": "sum"}, fill={"paid_spend": 0.0})
+        paid_spend=exact_sum(c.spend, where=c.channel_group == "paid"))
+    return Source(t, {"paid_spend": "sum"}, fill={"paid_spend": 0.0}, exact=frozenset({"paid_spend"}))
 
 
 def comments_source(flags, rdims, where) -> Source:
