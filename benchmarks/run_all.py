@@ -9,7 +9,7 @@ import sys
 
 from devtools import ROOT
 
-MODULES = ("benchmarks.bench_foundation", "benchmarks.bench_abtest", "benchmarks.bench_review")
+MODULES = ("benchmarks.bench_foundation", "benchmarks.bench_abtest", "benchmarks.bench_review", "benchmarks.bench_load")
 
 if __name__ == "__main__":
     failed = [m for m in MODULES if subprocess.call([sys.executable, "-m", m, *sys.argv[1:]], cwd=ROOT) != 0]
