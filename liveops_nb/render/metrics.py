@@ -20,6 +20,42 @@ register({
 })
 
 
+_QUANTITY_LABELS: dict[str, tuple[str, str]] = {  # base quantities that are not registry metrics
+    "online_minutes": ("在线人·分钟", "viewer-minutes online"),
+    "broadcast_minutes": ("直播时长(分钟)", "broadcast minutes"),
+    "watch_seconds": ("观看总时长", "total watch time"),
+    "refund_amount": ("退款金额", "refund amount"),
+    "product_impression_uv": ("商品曝光人数", "product impression viewers"),
+    "product_click_uv": ("商品点击人数", "product click viewers"),
+    "interaction_uv": ("互动人数", "interacting viewers"),
+    "paid_gmv": ("付费流量成交金额", "paid-traffic GMV"),
+    "viewer_comments": ("观众评论数", "viewer comments"),
+    "valid_comments": ("有效评论数", "valid comments"),
+    "answered_questions": ("已回答提问数", "answered questions"),
+    "next_day_returners": ("次日回访人数", "next-day returners"),
+    "repeat_buyers": ("复购人数", "repeat buyers"),
+}
+_DIM_LABELS: dict[str, tuple[str, str]] = {
+    "session_id": ("场次", "session"), "room_id": ("直播间", "room"), "host": ("主播", "host"),
+    "day": ("日", "day"), "week": ("周", "week"), "month": ("月", "month"), "weekday": ("星期", "weekday"),
+    "hour": ("小时", "hour"), "channel": ("流量渠道", "traffic channel"), "channel_group": ("渠道类别", "channel group"),
+    "product_id": ("商品", "product"), "minute": ("分钟", "minute"), "user_id": ("观众", "viewer"),
+}
+
+
+def _quantity_label(name: str | None, lang: Lang) -> str | None:
+    """A base quantity by its label: the registry metric's, or the table above; an unknown name as it is."""
+    if name in REGISTRY:
+        return REGISTRY[name].label(lang)
+    pair = _QUANTITY_LABELS.get(name or "")
+    return name if pair is None else pair[0 if lang == "zh" else 1]
+
+
+def _dim_label(name: str | None, lang: Lang) -> str | None:
+    pair = _DIM_LABELS.get(name or "")
+    return name if pair is None else pair[0 if lang == "zh" else 1]
+
+
 def _table_label(name: str | None, lang: Lang) -> str | None:
     """A table of the data model by its label ("行为事件" / "Viewer events"); an unknown name as it is."""
     table = TABLES.get(name or "")
@@ -40,12 +76,13 @@ def reason_text(reason: Reason | None, lang: Lang = "zh") -> str | None:
     if reason is None:
         return None
     if reason.code == "zero_denominator":
-        return t("reason_zero_denominator", lang, quantity=reason.quantity)
+        return t("reason_zero_denominator", lang, quantity=_quantity_label(reason.quantity, lang))
     if reason.code == "needs_table":
         key = "reason_needs_table_or" if reason.column else "reason_needs_table"
         body = t(key, lang, table=_table_label(reason.table, lang), column=_column_label(reason.column, lang))
     else:
-        body = t(f"reason_{reason.code}", lang, quantity=reason.quantity, dim=reason.dim)
+        body = t(f"reason_{reason.code}", lang, quantity=_quantity_label(reason.quantity, lang),
+                 dim=_dim_label(reason.dim, lang))
     return f"{t('not_available', lang)}: {body}"
 
 
