@@ -27,7 +27,7 @@ def test_weakest_step_note(tiny_ds):
 def test_s2_missing_rates_carry_reasons(tiny_ds):
     html = view.render(funnel.build(tiny_ds, "S2"), "en")
     table_html = [i for i in html if isinstance(i, str) and "<table" in i][0]
-    assert "the denominator is 0 (product_impression_uv)" in table_html
+    assert "the denominator is 0 (product impression viewers)" in table_html
     tpl = [i for i in html if isinstance(i, str) and "<table" in i][1]
     # u1 watched 30 s -> no stayer; 互动 after 0 stayers has no conversion
     assert "the previous step has 0 people" in tpl

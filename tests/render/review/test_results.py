@@ -40,11 +40,11 @@ def test_cards_mark_weak_and_missing(tiny_ds):
     assert html_en.count('class="lo-card') == len(MAIN_KEYS)
     # paid_roi not available: shows "—" and the reason (denominator paid_spend is 0) in the title
     card = html_en.split('data-key="paid_roi"')[0].rsplit("<div", 1)[1]
-    assert "the denominator is 0 (paid_spend)" in card
+    assert "the denominator is 0 (Paid spend)" in card
     after = html_en.split('data-key="paid_roi"')[1]
     assert '<div class="val lo-flat">—</div>' in after.split('data-key=')[0]
     html_zh = view.cards_html(data, "zh")
-    assert "分母为 0 (paid_spend)" in html_zh
+    assert "分母为 0 (投放消耗)" in html_zh
     # gmv card: target ¥200, attained 100/200 = 50.0%
     assert "attained 50.0%" in html_en and "达成率 50.0%" in html_zh
 
