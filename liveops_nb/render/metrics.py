@@ -45,7 +45,7 @@ _DIM_LABELS: dict[str, tuple[str, str]] = {
 
 def _quantity_label(name: str | None, lang: Lang) -> str | None:
     """A base quantity by its label: the registry metric's, or the table above; an unknown name as it is."""
-    if name in REGISTRY:
+    if name is not None and name in REGISTRY:
         return REGISTRY[name].label(lang)
     pair = _QUANTITY_LABELS.get(name or "")
     return name if pair is None else pair[0 if lang == "zh" else 1]
