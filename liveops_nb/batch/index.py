@@ -132,7 +132,7 @@ def _page(rows: list[dict[str, Any]], summary: BatchSummary, sessions: pd.DataFr
         cls = f' class="{status_key}"' if status_key in ("failed", "interrupted", "not_run", "pending") else ""
         body.append(f"<tr{cls}>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     title = "下播复盘报告" if zh else "Session review reports"
-    run_line = html.escape(summary.counts_line())
+    run_line = html.escape(summary.counts_line("zh" if zh else "en"))
     heads = "".join(f"<th>{h}</th>" for h in head)
     return f"""<!doctype html><html lang="{'zh-CN' if zh else 'en'}"><head><meta charset="utf-8"><title>{title}</title>
 <style>body{{font-family:'Noto Sans CJK SC','PingFang SC','Microsoft YaHei',sans-serif;margin:24px;color:#262626}}

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..render.batch_text import counts_line
+from ..render.i18n import Lang
+
 STATUSES = ("ok", "skipped", "failed", "interrupted", "not_run", "pending")
 
 
@@ -42,15 +45,9 @@ class BatchSummary:
         """Sessions per status."""
         return {s: sum(o.status == s for o in self.outcomes) for s in STATUSES}
 
-    def counts_line(self) -> str:
+    def counts_line(self, lang: Lang = "en") -> str:
         """``3 done, 1 skipped (already done), 0 failed`` (plus interrupted / not run when the run was stopped)."""
-        c = self.counts()
-        line = f"{c['ok']} done, {c['skipped']} skipped (already done), {c['failed']} failed"
-        if c["interrupted"] or c["not_run"] or self.interrupted:
-            line += f", {c['interrupted']} interrupted, {c['not_run']} not run"
-        if c["pending"]:
-            line += f", {c['pending']} pending"
-        return line
+        return counts_line(self.counts(), bool(self.interrupted), lang)
 
     def text(self) -> str:
         lines = [f"{self.counts_line()} -> {self.out / 'index.html'}"]
