@@ -1,6 +1,7 @@
 """Shared fixtures: the hand-made tiny dataset and the default-scale demo dataset (generated once)."""
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from pathlib import Path
@@ -41,19 +42,32 @@ def tiny_aggregate_ds(tiny_aggregate_dir: Path):
     return liveops_nb.open(tiny_aggregate_dir)
 
 
-def _demo_dir() -> Path:
-    """Generate the default demo dataset once per checkout (safe with parallel workers)."""
-    if (DEMO_CACHE / "planted.json").exists():
-        return DEMO_CACHE
-    from liveops_nb.demo import generate
+def _generator_stamp() -> str:
+    """A hash of the demo generator's sources: a cached dataset from another generator is regenerated."""
+    h = hashlib.sha256()
+    for path in sorted((ROOT / "liveops_nb" / "demo").glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]
 
-    tmp = DEMO_CACHE.with_name(f"demo-seed7.tmp{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    generate(tmp, seed=7)
-    try:
-        tmp.rename(DEMO_CACHE)
-    except OSError:  # another worker finished first
+
+def _demo_dir() -> Path:
+    """Generate the default demo dataset once per checkout and generator (safe with parallel workers)."""
+    from filelock import FileLock
+
+    stamp_file = DEMO_CACHE / ".generator"
+    stamp = _generator_stamp()
+    DEMO_CACHE.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(DEMO_CACHE.parent / "demo-seed7.lock")):
+        if (DEMO_CACHE / "planted.json").exists() and stamp_file.exists() and stamp_file.read_text() == stamp:
+            return DEMO_CACHE
+        from liveops_nb.demo import generate
+
+        tmp = DEMO_CACHE.with_name(f"demo-seed7.tmp{os.getpid()}")
         shutil.rmtree(tmp, ignore_errors=True)
+        generate(tmp, seed=7)
+        (tmp / ".generator").write_text(stamp)
+        shutil.rmtree(DEMO_CACHE, ignore_errors=True)
+        tmp.rename(DEMO_CACHE)
     return DEMO_CACHE
 
 
