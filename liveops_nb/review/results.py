@@ -8,8 +8,10 @@ Every main metric (:data:`liveops_nb.metrics.MAIN_KEYS`) is compared with
 * the session's **target** (``sessions.gmv_target``; GMV only, with its attainment).
 
 One of them is the *basis* (option ``basis``): each metric is better or worse than the basis in
-its registry direction, and the three metrics with the largest relative shortfall against it are
-the weakest.
+its registry direction; the weakest are the (up to three) metrics *materially* worse than it —
+beyond the room's normal variation, the diagnosis' rule (:func:`liveops_nb.review.diagnosis.story.assess`)
+— with the largest relative shortfall, so that the results, the diagnosis and the next steps name
+the same metrics.
 
 Every value is a registry value from :meth:`liveops_nb.Dataset.kpis`; relative gaps and the
 attainment come from :mod:`liveops_nb.measures`; a missing value carries the engine's
@@ -18,7 +20,7 @@ attainment come from :mod:`liveops_nb.measures`; a missing value carries the eng
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -49,7 +51,8 @@ class ResultsData:
     Attributes
     ----------
     comparison : :func:`comparison_table` of the main KPIs.
-    weakest : the metrics with the largest shortfall against the basis (worst first).
+    weakest : the materially worse metrics with the largest shortfall against the basis (worst first).
+    material : every metric materially worse than the basis (table order).
     reasons : metric key -> why its value is missing (only keys whose value is missing).
     gmv_attainment : GMV / GMV target (NaN without a target).
     illustrative, bench_source, category : where the benchmarks come from.
@@ -67,6 +70,7 @@ class ResultsData:
     illustrative: bool = False
     bench_source: str = ""
     category: str = ""
+    material: tuple[str, ...] = ()
 
     @property
     def n_better(self) -> int:
@@ -178,13 +182,15 @@ def shortfall(comparison: pd.DataFrame, basis: Basis) -> pd.Series:
     return rel * sign
 
 
-def weakest(comparison: pd.DataFrame, basis: Basis, k: int = 3) -> list[str]:
-    """The ``k`` metrics with the largest relative shortfall against ``basis`` (only those actually worse).
+def weakest(comparison: pd.DataFrame, basis: Basis, k: int = 3, only: Iterable[str] | None = None) -> list[str]:
+    """The ``k`` metrics with the largest relative shortfall against ``basis`` (only those actually worse,
+    and only the keys in ``only`` when given).
 
     Ties keep the table order (the order of ``MAIN_KEYS``).
     """
     s = shortfall(comparison, basis)
-    worse = comparison.assign(_s=s)[s > _TOL]
+    keep = (s > _TOL) if only is None else (s > _TOL) & comparison["key"].isin(list(only))
+    worse = comparison.assign(_s=s)[keep]
     return worse.sort_values("_s", ascending=False, kind="stable").key.head(k).tolist()
 
 
@@ -203,12 +209,29 @@ def session_comparison(ds: Dataset, session_id: str, *, basis: Basis = "median",
     sessions — at least one — and this one).
     """
     check_basis(basis)
-    prior = prior_sessions(ds.session_info, session_id)
-    ids = [*prior.session_id.iloc[-max(history_n, 1):], session_id]
-    wide = ds.kpis(MAIN_KEYS, where={"session_id": ids})
-    comp = comparison_table(wide, ds.session_info, session_id, history_n, basis=basis,
-                            benchmarks=dataset_benchmarks(ds))
-    return comp, wide
+
+    def make() -> tuple[pd.DataFrame, pd.DataFrame]:
+        prior = prior_sessions(ds.session_info, session_id)
+        ids = [*prior.session_id.iloc[-max(history_n, 1):], session_id]
+        wide = ds.kpis(MAIN_KEYS, where={"session_id": ids})
+        comp = comparison_table(wide, ds.session_info, session_id, history_n, basis=basis,
+                                benchmarks=dataset_benchmarks(ds))
+        return comp, wide
+    comp, wide = ds.remember(("session_comparison", session_id, basis, history_n), make)
+    return comp.copy(), wide.copy()
+
+
+def session_assessment(ds: Dataset, session_id: str, *, basis: Basis = "median", history_n: int = 10) -> pd.DataFrame:
+    """:func:`liveops_nb.review.diagnosis.story.assess` of :func:`session_comparison` against the room's last
+    ``history_n`` sessions: which metrics are materially worse than the basis (remembered per session and basis)."""
+    from .diagnosis.story import assess  # the diagnosis' materiality rule (imported here: it imports this module)
+
+    def make() -> pd.DataFrame:
+        comp, wide = session_comparison(ds, session_id, basis=basis, history_n=history_n)
+        prior = prior_sessions(ds.session_info, session_id)
+        hist = prior.session_id.iloc[-history_n:].tolist() if history_n > 0 else []
+        return assess(comp, wide[wide["session_id"].isin(hist)], basis)
+    return ds.remember(("session_assessment", session_id, basis, history_n), make).copy()
 
 
 def dataset_benchmarks(ds: Dataset) -> Benchmarks:
@@ -237,6 +260,8 @@ def build(ds: Dataset, session_id: str, *, basis: Basis = "median", history_n: i
     prior = prior_sessions(info, session_id)
     bench = dataset_benchmarks(ds)
     comp, _ = session_comparison(ds, session_id, basis=basis, history_n=history_n)
+    judged = session_assessment(ds, session_id, basis=basis, history_n=history_n)
+    material = tuple(judged.loc[judged["status"] == "worse_material", "key"])
     reasons: dict[str, Reason] = {}
     if comp["value"].isna().any():  # why each missing value is missing
         sk = ds.session_kpis(session_id)
@@ -247,9 +272,9 @@ def build(ds: Dataset, session_id: str, *, basis: Basis = "median", history_n: i
     return ResultsData(session_id=session_id, basis=basis, history_n=history_n,
                        n_history=min(len(prior), history_n),
                        previous_session_id=prior.session_id.iloc[-1] if len(prior) else None,
-                       comparison=comp, weakest=tuple(weakest(comp, basis, weak_k)), reasons=reasons,
+                       comparison=comp, weakest=tuple(weakest(comp, basis, weak_k, material)), reasons=reasons,
                        gmv_attainment=attained, illustrative=bench.illustrative, bench_source=bench.source,
-                       category=str(me.get("category", "")))
+                       category=str(me.get("category", "")), material=material)
 
 
 def key_figures(data: ResultsData) -> dict[str, float | str | None]:
@@ -259,6 +284,7 @@ def key_figures(data: ResultsData) -> dict[str, float | str | None]:
         "basis": data.basis,
         "n_better": float(data.n_better),
         "n_worse": float(data.n_worse),
+        "n_worse_material": float(len(data.material)),
         "weakest": ",".join(data.weakest),
         "history_sessions": float(data.n_history),
         "previous_session_id": data.previous_session_id,

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..results import Basis, check_basis, prior_sessions, session_comparison
+from ..results import Basis, check_basis, prior_sessions, session_assessment, session_comparison
 from . import inputs, story
 from .rules import (
     CODES,
@@ -145,11 +145,13 @@ def _rules(ds: Dataset, session_id: str, history: list[str], watch: pd.Series) -
 
 def _run(ds: Dataset, session_id: str, basis: Basis, history_n: int) -> DiagnosisData:
     history = prior_sessions(ds.session_info, session_id)["session_id"].iloc[-history_n:].tolist()
-    comp, wide = session_comparison(ds, session_id, basis=basis, history_n=history_n)
+    comp, _ = session_comparison(ds, session_id, basis=basis, history_n=history_n)
     comp_by_key = comp.set_index("key")
     watch = comp[comp["key"] == "avg_watch_seconds"].iloc[0]
-    rule_findings, skipped = _rules(ds, session_id, history, watch)
-    assessment = story.assess(comp, wide[wide["session_id"].isin(history)], basis)
+    # the rules do not depend on the basis: a page changing its basis re-assembles the story only
+    rule_findings, skipped = ds.remember(("diagnosis_rules", session_id, history_n),
+                                         lambda: _rules(ds, session_id, history, watch))
+    assessment = session_assessment(ds, session_id, basis=basis, history_n=history_n)
     money = inputs.session_money(ds, session_id)
     findings, causes = story.assemble(rule_findings, assessment, basis, len(history),
                                       gmv=inputs._opt(comp_by_key.at["gmv", "value"]), **money)
