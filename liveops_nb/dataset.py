@@ -19,6 +19,7 @@ from .config import resolve_data_dir
 from .engine import compute, formulas, grains
 from .engine.cache import ResultCache
 from .engine.reasons import Reason
+from .engine.rollup import EXACT_SUMS
 from .errors import (
     DataProblem,
     DataValidationError,
@@ -417,6 +418,10 @@ class Dataset:
                 for k in where:
                     keep &= frame[k].isin(dims[k])
                 return frame[keep].reset_index(drop=True), missing, summed
+        if not by and where and set(where) <= set(grains.SESSION_DIMS):
+            total = self._total_of_sessions(names, where)
+            if total is not None:
+                return total
 
         def build():
             dims, session_ids = self._selected(where)
@@ -436,6 +441,35 @@ class Dataset:
                 frame = frame.drop(columns=[c for c in frame.columns if c.startswith("_")])
             return frame, plan.missing, plan.people_summed
         return self._cache.get_or_make(("bases", by, wkey, full), build)
+
+    def _total_of_sessions(self, names: set[str], where: dict[str, tuple]
+                           ) -> tuple[pd.DataFrame, dict[str, Reason], bool] | None:
+        """One total over some sessions from an earlier all-sessions result, or None.
+
+        Only for quantities that add up over sessions (sums; peaks as the largest): people are counted
+        once over several sessions and need the query. A sum that is unknown for one of the sessions
+        (:data:`~liveops_nb.engine.rollup.EXACT_SUMS`) is unknown in total, as the query gives.
+        """
+        if any(BASES[n].kind == "people" for n in names):
+            return None
+        for key, value in self._cache.items():
+            if not (isinstance(key, tuple) and key[0] == "bases" and key[1] == ("session_id",) and key[2] == ()
+                    and names <= key[3]):
+                continue
+            frame, missing, summed = value
+            ids = set(grains.select_sessions(self.session_dims, where)["session_id"])
+            part = frame[frame["session_id"].isin(ids)]
+            row: dict[str, float] = {}
+            for n in sorted(names):
+                col = part[n] if n in part.columns else pd.Series(dtype="float64")
+                if BASES[n].kind == "max":
+                    row[n] = float(col.max()) if col.notna().any() else float("nan")
+                elif n in EXACT_SUMS and col.isna().any():
+                    row[n] = float("nan")
+                else:
+                    row[n] = float(col.sum(min_count=1)) if len(col) else 0.0
+            return pd.DataFrame([row]), {k: v for k, v in missing.items() if k in names}, summed
+        return None
 
     def _selected(self, where: Mapping[str, tuple]) -> tuple[pd.DataFrame, list[str] | None]:
         """The sessions' grouping attributes passing ``where``, and their ids (None: no session filter)."""

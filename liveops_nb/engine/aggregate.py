@@ -12,7 +12,7 @@ from typing import Any
 
 import ibis
 
-from .rollup import Source, exact_sum
+from .rollup import EXACT_SUMS, Source, exact_sum
 from .viewer import MINUTE_TYPE
 
 # row dimension -> (table, {base quantity: column}); "online" feeds three quantities
@@ -62,7 +62,7 @@ def row_source(table, rdim: str, where: Mapping[str, tuple[Any, ...]], names: li
         else:
             aggs[n] = col.sum()
     out = t.group_by(["session_id", rdim]).agg(**aggs)
-    return Source(out, {n: _kind(n) for n in names}, exact=frozenset({"paid_spend"}).intersection(aggs))
+    return Source(out, {n: _kind(n) for n in names}, exact=EXACT_SUMS.intersection(aggs))
 
 
 def session_source(sessions, minute_stats, spans, names: list[str]) -> tuple[Source, dict[str, str]]:
@@ -114,4 +114,4 @@ def paid_source(channels, names: Sequence[str]) -> Source:
             "paid_gmv": channels.gmv.sum(where=paid)}
     t = channels.group_by("session_id").agg(**{n: aggs[n] for n in names if aggs.get(n) is not None})
     return Source(t, {n: "sum" for n in t.columns if n != "session_id"},
-                  exact=frozenset({"paid_spend"}) & set(t.columns))
+                  exact=EXACT_SUMS & set(t.columns))

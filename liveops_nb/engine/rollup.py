@@ -22,6 +22,7 @@ import ibis
 from .grains import ROW_DIMS, SESSION_DIMS
 
 ALL = "_all"  # constant key column used when a request groups everything into one row
+EXACT_SUMS = frozenset({"paid_spend"})  # sums unknown when one of their rows is (Source.exact)
 
 
 @dataclass

@@ -19,7 +19,7 @@ import ibis
 import ibis.expr.datatypes as dt
 
 from .. import derive
-from .rollup import Source, exact_sum
+from .rollup import EXACT_SUMS, Source, exact_sum
 
 # quantity -> row dimensions (besides session attributes) it can be grouped by
 _ALL_ROWS = frozenset({"minute", "user_id"})
@@ -159,7 +159,7 @@ def spend_source(channels, rdims, where) -> Source:
     c = _rows(channels, rdims, where)
     t = c.group_by(["session_id", *[d for d in rdims if d in ("channel", "channel_group")]]).agg(
         paid_spend=exact_sum(c.spend, where=c.channel_group == "paid"))
-    return Source(t, {"paid_spend": "sum"}, fill={"paid_spend": 0.0}, exact=frozenset({"paid_spend"}))
+    return Source(t, {"paid_spend": "sum"}, fill={"paid_spend": 0.0}, exact=EXACT_SUMS)
 
 
 def comments_source(flags, rdims, where) -> Source:

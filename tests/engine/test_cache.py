@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 import liveops_nb
+from liveops_nb.engine import compute
 from liveops_nb.engine.cache import ResultCache
 
 
@@ -83,3 +84,20 @@ def test_a_session_is_served_from_the_all_sessions_result_at_its_grain(tiny_dir,
         ds.kpis(["views"], by=["channel"], where={"session_id": "S1"})
     with pytest.raises(AssertionError, match="a query was run"):
         ds.kpis(["orders"], by=["session_id", "channel"], where={"session_id": "S1"})
+
+
+def test_a_total_over_some_sessions_adds_up_the_all_sessions_result(tiny_dir, monkeypatch):
+    """Sums and peaks over sessions from the per-session result (no query); people still need the query."""
+    keys = ["gmv", "refund_rate", "pcu", "paid_spend", "acu"]
+    fresh = liveops_nb.open(tiny_dir).kpis(keys, by=None, where={"session_id": ["S1", "S2"]})
+    assert fresh["gmv"].item() == 600  # S1 500 + S2 100 (tiny dataset)
+    ds = liveops_nb.open(tiny_dir)
+    ds.kpis()
+
+    def no_query(*_a, **_k):
+        raise AssertionError("a query was run")
+    monkeypatch.setattr(compute, "base_table", no_query)  # the registry's formulas still run on the totals
+    got = ds.kpis(keys, by=None, where={"session_id": ["S1", "S2"]})
+    pd.testing.assert_frame_equal(got, fresh)
+    with pytest.raises(AssertionError, match="a query was run"):
+        ds.kpis(["uv"], by=None, where={"session_id": ["S1", "S2"]})  # a viewer of both counts once
