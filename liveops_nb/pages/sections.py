@@ -196,7 +196,6 @@ def _next_steps(ds: Dataset, session_id: str, o: ReviewOptions) -> Any:
 
 
 _BASIS = frozenset({"basis", "history_n"})
-_HISTORY = frozenset({"history_n"})
 
 REVIEW: tuple[str, ...] = tuple(register(s).name for s in (
     Section("results", results.TITLE, _results, results_view.render, results.key_figures, _BASIS),
