@@ -23,7 +23,7 @@ def test_ab_page_renders_and_switches_treatment(page, voila_url, planted):
     before = page.inner_text(RESULTS)
     assert "素材30s" in before and "素材60s" in before  # 3 arms: both treatments against 15s
     assert "曝光-观看率" in page.inner_text(".lo-abtest-verdict")
-    page.locator(".lo-abtest-pick-treatments select").select_option(["60s"])
+    page.locator(".lo-abtest-pick-treatments select").select_option(label=["素材60s"])  # arms by their label
     after = _wait_changed(page, RESULTS, before)
     assert "素材60s" in after and "素材30s" not in after
 
