@@ -34,6 +34,7 @@ from pathlib import Path
 
 import psutil
 
+from benchmarks.bench_review import data_dir  # the same dataset choice as the review benchmark
 from devtools import ROOT
 from devtools.bench import load_text, machine, write_results
 from devtools.browser import FIRST_CHART_SCRIPT, chromium_version, first_chart_seconds, launch, local_context
@@ -44,18 +45,6 @@ REVIEW = "/voila/render/01-session-review.ipynb"
 HEAT_S = 900  # seconds a pool may take to heat on a loaded 2-core machine
 PAGE_S = 600  # seconds a page may take to show its first chart
 MiB = 2**20
-
-
-def data_dir(arg: str) -> Path:
-    """The demo dataset: ``--data``, else the tests' tests/.cache/demo-seed7, else benchmarks/data/scale-1."""
-    if arg:
-        return Path(arg).resolve()
-    cached = ROOT / "tests" / ".cache" / "demo-seed7"
-    if (cached / "planted.json").exists():
-        return cached
-    from devtools.bench import demo_data
-
-    return demo_data(1)
 
 
 def kernels(server_pid: int) -> list[psutil.Process]:
