@@ -16,12 +16,22 @@ Errors print the package's message and exit non-zero, never a traceback.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
+import pkgutil
 import sys
 
 from ..errors import LiveOpsError
-from . import ab, batch, data, tables
 from .common import HelpFormatter, lang_options
+
+_FIRST = ("data", "tables", "ab", "batch")
+"""Command modules shown first in ``--help``; every other module of this package with an ``add_commands``
+function (``cli/<group>.py``) is added after them, in name order — a new command group is one new file."""
+
+
+def _command_modules() -> list[str]:
+    found = sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name not in ("common", "output", "__main__"))
+    return [*_FIRST, *(name for name in found if name not in _FIRST)]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,10 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
                                 formatter_class=HelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
     lang = lang_options()
-    data.add_commands(sub)
-    tables.add_commands(sub, lang)
-    ab.add_commands(sub, lang)
-    batch.add_commands(sub, lang)
+    for name in _command_modules():
+        module = importlib.import_module(f"{__name__}.{name}")
+        if hasattr(module, "add_commands"):
+            module.add_commands(sub, lang)
     return p
 
 

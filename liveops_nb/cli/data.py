@@ -39,7 +39,7 @@ def _docs(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: argparse._SubParsersAction, lang: argparse.ArgumentParser) -> None:
     """Register ``demo``, ``validate`` and ``docs``."""
     d = sub.add_parser("demo", help="generate the synthetic demo dataset", formatter_class=HelpFormatter)
     d.add_argument("--out", default="data/demo", help="output folder")
