@@ -14,7 +14,7 @@ run: install system-fonts demo voila
 
 ## make test: install with test extras and browser, run the static checks (make lint), then the whole suite
 test: install-test lint system-deps
-	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadgroup --durations=25 $(PYTEST_ARGS)
 
 ## make lint: style (ruff), types (mypy), layers (import-linter); settings in pyproject.toml.
 ## Runs all three, prints every finding, and fails if any of them found something.
