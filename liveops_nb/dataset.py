@@ -331,7 +331,8 @@ class Dataset:
         keys : metric keys of :data:`liveops_nb.metrics.REGISTRY` (default: all).
         by : dimensions to group by, combinable: ``session_id``, ``room_id``, ``host``, ``day``,
             ``week`` (Monday of the ISO week), ``month`` (first day), ``weekday`` (0 = Monday),
-            ``hour``, ``channel``, ``channel_group``, ``product_id``, ``minute``, ``user_id``; ``None`` or ``[]`` for
+            ``hour``, ``channel``, ``channel_group``, ``product_id``, ``minute``, ``user_id``, and the viewer
+            attributes ``gender``, ``age_band``, ``region``, ``member_tier`` (``users``); ``None`` or ``[]`` for
             one total row.
         where : ``{dimension: value or list of values}`` filters, e.g. ``{"room_id": "R01"}``.
 
@@ -431,7 +432,8 @@ class Dataset:
             frame = self.con.execute(table)
             frame = frame.astype({c: "float64" for c in frame.columns if c not in by})
             for c in by:
-                if c in ("session_id", "room_id", "host", "channel", "channel_group", "product_id", "user_id"):
+                if c in ("session_id", "room_id", "host", "channel", "channel_group", "product_id", "user_id",
+                         *grains.USER_DIMS):
                     frame[c] = frame[c].astype(object).where(frame[c].notna(), None)
                 elif c == "minute":
                     frame = localize(frame, self.tz)

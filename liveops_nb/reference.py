@@ -106,7 +106,9 @@ GRAINS_TEXT = """## Metrics at any grain · 任意粒度的指标
 starts the ISO week), `month` (local first day), `weekday` (0 = Monday … 6) and `hour` (0–23) — a session
 belongs to the day, week and slot it starts in — with the row attributes `channel` (the channel a viewer entered
 through / an order came from), `channel_group` (organic / paid / private), `product_id`, `minute` (a minute
-of the broadcast) and `user_id` (one viewer).
+of the broadcast) and `user_id` (one viewer), and the viewer attributes `gender`, `age_band`, `region` and
+`member_tier` from `users` (people counted once per group; available for every quantity that is available per
+`user_id`; viewer-level data only).
 
 - Base quantities are defined once (liveops_nb/engine) and grouped for any grouping; every formula above is
   applied once to the grouped base quantities. Aggregates over several sessions are **ratios of sums**

@@ -19,7 +19,7 @@ from ..errors import GrainNotAvailableError
 from . import aggregate as agg
 from . import retention
 from . import viewer as vw
-from .grains import ROW_DIMS
+from .grains import ROW_DIMS, USER_DIMS
 from .reasons import Reason, needs, not_at_grain
 from .rollup import Source, group_keys, join_groups, rollup
 
@@ -67,15 +67,20 @@ def viewer_plan(ds: Tables, by: tuple[str, ...], where: Mapping[str, tuple], nam
                 session_ids: list[str] | None) -> Plan:
     plan = Plan()
     rows = {d for d in by if d in ROW_DIMS} | {d for d in where if d in ROW_DIMS}
+    attrs = [d for d in USER_DIMS if d in rows]  # viewer attributes: available wherever per-viewer rows are
     ok = set()
     for n in names:
-        bad = sorted(rows - vw.ROW_SUPPORT[n])
+        bad = sorted(d for d in rows if ("user_id" if d in USER_DIMS else d) not in vw.ROW_SUPPORT[n])
         if bad:
             plan.missing[n] = not_at_grain(n, bad[0])
+        elif attrs and "users" not in ds.raw:
+            plan.missing[n] = Reason("needs_table", n, table="users", column=attrs[0])
         else:
             ok.add(n)
-    rdims = tuple(d for d in by if d in ROW_DIMS)
-    rwhere = {k: v for k, v in where.items() if k in ROW_DIMS}
+    rdims = tuple(dict.fromkeys("user_id" if d in USER_DIMS else d for d in by if d in ROW_DIMS))
+    if attrs and "user_id" not in rdims:
+        rdims += ("user_id",)
+    rwhere = {k: v for k, v in where.items() if k in ROW_DIMS and k not in USER_DIMS}
     raw = ds.raw
     ev, od, sessions = raw["events"], raw["orders"], raw["sessions"]
     if session_ids is not None:
@@ -116,6 +121,9 @@ def viewer_plan(ds: Tables, by: tuple[str, ...], where: Mapping[str, tuple], nam
         seen = retention.viewers(raw["events"], info, session_ids)
         src = vw.retention_source(pairs_r, pairs_b, seen, late, rdims)
         plan.sources.append(src)
+    if attrs and plan.sources:
+        for src in plan.sources:
+            src.table = vw.with_user_attributes(src.table, raw["users"], attrs, where)
     return plan
 
 
@@ -147,6 +155,8 @@ def aggregate_plan(ds: Tables, by: tuple[str, ...], where: Mapping[str, tuple], 
     rows = [d for d in by if d in ROW_DIMS] + [d for d in where if d in ROW_DIMS and d not in by]
     if "user_id" in rows:
         raise GrainNotAvailableError("user_id", "the viewer-level tables events and orders")
+    if attrs := [d for d in rows if d in USER_DIMS]:
+        raise GrainNotAvailableError(attrs[0], "the viewer-level tables events, orders and users")
     raw = ds.raw
     rwhere = {k: v for k, v in where.items() if k in ROW_DIMS}
 

@@ -8,7 +8,10 @@ A grain is a combination of *dimensions* (``by`` columns of :meth:`Dataset.kpis`
   A session belongs to the day, week and slot it starts in;
 * row attributes — ``channel`` (the channel a viewer entered through / an order came from),
   ``channel_group`` (its group: organic / paid / private, :attr:`Dataset.channel_groups`),
-  ``product_id``, ``minute`` (a minute of the broadcast) and ``user_id`` (one viewer).
+  ``product_id``, ``minute`` (a minute of the broadcast) and ``user_id`` (one viewer);
+* viewer attributes — ``gender``, ``age_band``, ``region`` and ``member_tier`` from the ``users`` table
+  (:data:`USER_DIMS`): a group is every viewer with that value (people counted once per group); a
+  quantity is available at them exactly when it is available per ``user_id``. Viewer-level data only.
 """
 from __future__ import annotations
 
@@ -20,7 +23,8 @@ import pandas as pd
 from ..errors import UnknownGrainError
 
 SESSION_DIMS: tuple[str, ...] = ("session_id", "room_id", "host", "day", "week", "month", "weekday", "hour")
-ROW_DIMS: tuple[str, ...] = ("channel", "channel_group", "product_id", "minute", "user_id")
+USER_DIMS: tuple[str, ...] = ("gender", "age_band", "region", "member_tier")
+ROW_DIMS: tuple[str, ...] = ("channel", "channel_group", "product_id", "minute", "user_id", *USER_DIMS)
 DIMS: tuple[str, ...] = SESSION_DIMS + ROW_DIMS
 
 

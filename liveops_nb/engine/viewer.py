@@ -98,6 +98,18 @@ def _person_flag(cond):
     return cond.any().cast("int64")
 
 
+def with_user_attributes(t, users, attrs: list[str], where: Mapping[str, tuple[Any, ...]]):
+    """Per-viewer rows ``t`` with the viewer attributes ``attrs`` from ``users`` (null for a viewer without a
+    row there), kept where they pass the attribute filters of ``where``."""
+    u = users.select("user_id", *attrs)
+    t = t.left_join(u, "user_id")
+    t = t.drop("user_id_right") if "user_id_right" in t.columns else t
+    for d in attrs:
+        if d in where:
+            t = t.filter(t[d].isin(list(where[d])))
+    return t
+
+
 def events_source(events, rdims, where, names: list[str], groups=None) -> Source:
     """People and PV counts per (session, viewer[, row dims]) from ``events``, in one grouping."""
     e = _rows(events, rdims, where, groups=groups)

@@ -40,6 +40,8 @@ _DIM_LABELS: dict[str, tuple[str, str]] = {
     "day": ("日", "day"), "week": ("周", "week"), "month": ("月", "month"), "weekday": ("星期", "weekday"),
     "hour": ("小时", "hour"), "channel": ("流量渠道", "traffic channel"), "channel_group": ("渠道类别", "channel group"),
     "product_id": ("商品", "product"), "minute": ("分钟", "minute"), "user_id": ("观众", "viewer"),
+    "gender": ("性别", "gender"), "age_band": ("年龄段", "age band"), "region": ("地域", "region"),
+    "member_tier": ("会员等级", "member tier"),
 }
 
 
