@@ -31,6 +31,17 @@ TIME_LABELS = ("(hours(datum.value) || minutes(datum.value) || seconds(datum.val
                "timeFormat(datum.value, seconds(datum.value) ? '%H:%M:%S' : '%H:%M') : datum.label")
 
 
+STATIC_WIDTH = 1040
+"""Chart width (px) in static reports: the page's content width less the axis labels."""
+_mode: Mode | None = None  # the mode of the last enable(); None: charts for to_svg (a fixed width)
+
+
+def page_width(less: int = 0) -> int | str:
+    """The width a full-width chart asks for: the container's width when interactive (JupyterLab, Voila: the
+    chart follows the page), else :data:`STATIC_WIDTH` − ``less`` px (static SVG has no container)."""
+    return "container" if _mode == "interactive" else STATIC_WIDTH - less
+
+
 def theme() -> dict:
     return {
         "config": {
@@ -115,7 +126,9 @@ def enable(mode: Mode = "interactive") -> ChartSettings:
 
     if mode not in ("interactive", "static"):
         raise UnknownOptionError("render mode", mode, ("interactive", "static"))
+    global _mode
     before = ChartSettings()
+    _mode = mode
     register_theme()
     alt.theme.enable("liveops")
     alt.data_transformers.disable_max_rows()

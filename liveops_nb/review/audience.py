@@ -24,6 +24,9 @@ Definitions
   Thresholds suit rooms that broadcast several times a week; change the
   constants for slower rooms (e.g. 30 / 60 days).
 
+The viewer vs buyer portrait (gender, age band, region, member tier) is
+:mod:`liveops_nb.review.portrait` (through the engine at the viewer-attribute grain).
+
 Shares come from :mod:`liveops_nb.measures`. Needs viewer-level data (events, orders, users);
 on aggregate-only data only the registry's next-day return rate is given, and ``missing`` says
 why the rest is not. Language-neutral: words, tables and charts are in
@@ -40,6 +43,7 @@ import pandas as pd
 
 from .. import measures
 from ..engine.reasons import Reason
+from . import portrait as portrait_
 
 if TYPE_CHECKING:
     from liveops_nb.dataset import Dataset
@@ -72,6 +76,7 @@ class AudienceData:
     layers: pd.DataFrame = field(default_factory=pd.DataFrame)  # user_id, first, last, orders, recency_days, layer
     missing: Reason | None = None
     ndr_reason: Reason | None = None
+    portrait: portrait_.PortraitData | None = None  # viewers vs buyers by gender, age band, region, member tier
 
 
 # ---------------------------------------------------------------------------------------- pure functions
@@ -167,7 +172,7 @@ def build(ds: Dataset, session_id: str) -> AudienceData:
     absent = [x for x in NEEDS if not ds.has(x)]
     if absent:
         return AudienceData(session_id, False, ndr, missing=Reason("needs_table", table=absent[0]),
-                            ndr_reason=ndr_reason)
+                            ndr_reason=ndr_reason, portrait=portrait_.build(ds, session_id))
     si = ds.session_info
     earlier = si.loc[(si["room_id"] == info["room_id"]) & (si["start_time"] < info["start_time"]), "session_id"].tolist()
     viewers, buyers = _people_by_user(ds, [session_id])
@@ -181,7 +186,8 @@ def build(ds: Dataset, session_id: str) -> AudienceData:
         breakdown(users, "region", viewers, buyers, TOP_REGIONS), breakdown(users, "member_tier", viewers, buyers),
         {"follower_share": flag_share(users, "is_follower", viewers),
          "private_domain_share": flag_share(users, "in_private_domain", viewers)},
-        layer_summary(layers, viewers, buyers), layers, ndr_reason=ndr_reason)
+        layer_summary(layers, viewers, buyers), layers, ndr_reason=ndr_reason,
+        portrait=portrait_.build(ds, session_id))
 
 
 def _opt(v: Any) -> float | None:
@@ -199,6 +205,8 @@ def key_figures(data: AudienceData) -> dict[str, float | str | None]:
              "returning_buyers", "follower_share", "private_domain_share", "top_region"]
     out.update(dict.fromkeys(names))
     out.update({f"rfm_{x}_{y}": None for x in LAYERS for y in ("buyers", "watched", "bought")})
+    if data.portrait is not None:
+        out.update(portrait_.key_figures(data.portrait))
     if not data.available:
         return out
     nr = data.new_returning.set_index("group")

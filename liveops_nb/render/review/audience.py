@@ -12,6 +12,7 @@ from ..fmt import fmt_value
 from ..html import note, table
 from ..i18n import Lang, register, t
 from ..metrics import reason_text
+from . import portrait as portrait_view
 
 register({
     "audience_aggregate": ("观众画像：此数据源无法提供（需要 events / orders / users 明细）",
@@ -22,8 +23,6 @@ register({
     "audience_returning_share": ("老客占比", "Returning share"),
     "audience_viewers": ("观众", "Viewers"),
     "audience_buyers": ("买家", "Buyers"),
-    "audience_value": ("取值", "Value"),
-    "audience_share": ("观众占比", "Share of viewers"),
     "audience_shares": ("粉丝占比 {f}；私域用户占比 {p}；{ndr_label} {ndr}",
                         "Followers {f} of viewers; private-domain users {p}; {ndr_label} {ndr}"),
     "audience_def": ("老观众/老买家 = 此前在本直播间看过/买过；新 = 首次来本直播间。",
@@ -39,18 +38,7 @@ register({
     "audience_layer_buyers": ("买家数", "Buyers"),
     "audience_layer_watched": ("本场来看", "Watched this session"),
     "audience_layer_bought": ("本场购买", "Bought this session"),
-    "audience_region": ("地域", "Region"),
-    "audience_tier": ("会员等级", "Member tier"),
 })
-
-
-def breakdown_table(df: pd.DataFrame, label_key: str, lang: Lang = "zh") -> str:
-    """A region or tier breakdown (``value, viewers, share, buyers``) as an HTML table."""
-    cols = [t(label_key, lang), t("audience_viewers", lang), t("audience_share", lang), t("audience_buyers", lang)]
-    out = pd.DataFrame({cols[0]: df["value"], cols[1]: [fmt_value(v, "people", lang) for v in df["viewers"]],
-                        cols[2]: [fmt_value(v, "ratio", lang) for v in df["share"]],
-                        cols[3]: [fmt_value(v, "people", lang) for v in df["buyers"]]})
-    return table(out, numeric=cols[1:])
 
 
 def new_returning_table(nr: pd.DataFrame, lang: Lang = "zh") -> str:
@@ -77,13 +65,18 @@ def _ndr(data: AudienceData, lang: Lang) -> str:
     return reason_text(data.ndr_reason, lang) or t("not_available", lang)
 
 
+def _portrait(data: AudienceData, lang: Lang) -> list:
+    return [] if data.portrait is None else portrait_view.render(data.portrait, lang)
+
+
 def render(data: AudienceData, lang: Lang = "zh") -> list:
-    """New vs returning, shares, RFM layers, regions and tiers (one line each when not available)."""
+    """New vs returning, shares, RFM layers, then the viewer vs buyer portrait (one line each when not available)."""
     from ...charts import audience as charts  # altair: imported when a chart is drawn
 
     ndr_label = REGISTRY["next_day_return_rate"].label(lang)
     if not data.available:
-        return [note(t("audience_aggregate", lang), "na"), note(f"{ndr_label}: {_ndr(data, lang)}", "info")]
+        return [note(t("audience_aggregate", lang), "na"), note(f"{ndr_label}: {_ndr(data, lang)}", "info"),
+                *_portrait(data, lang)]
     shares = data.shares
     return [note(t("audience_def", lang), "info"), new_returning_table(data.new_returning, lang),
             charts.new_vs_returning(data.new_returning, lang),
@@ -91,5 +84,4 @@ def render(data: AudienceData, lang: Lang = "zh") -> list:
                    p=fmt_value(shares.get("private_domain_share"), "ratio", lang), ndr_label=ndr_label,
                    ndr=_ndr(data, lang)), "info"),
             note(t("audience_rfm_def", lang, n=NEW_DAYS, d=DORMANT_DAYS), "info"), rfm_table(data.rfm, lang),
-            breakdown_table(data.regions, "audience_region", lang), charts.region_bars(data.regions, lang),
-            breakdown_table(data.tiers, "audience_tier", lang), charts.tier_bars(data.tiers, lang)]
+            *_portrait(data, lang)]
