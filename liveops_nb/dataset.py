@@ -20,6 +20,7 @@ from .engine import compute, formulas, grains
 from .engine.cache import ResultCache
 from .engine.reasons import Reason
 from .engine.rollup import EXACT_SUMS
+from .engine.dtypes import typed_sessions
 from .errors import (
     DataProblem,
     DataValidationError,
@@ -486,16 +487,20 @@ class Dataset:
     def sessions(self, keys: Iterable[str] = MAIN_KEYS) -> pd.DataFrame:
         """One row per session: room, host, start/end, date and the main KPIs (column names are metric keys).
 
+        ``date`` (the local broadcast day) is ``datetime64``; counts (viewers, views, orders, peak
+        online …) are integers — nullable ``Int64`` where a value is missing; money, rates and
+        averages stay floats.
+
         >>> ds.sessions(["gmv", "uv"])[["session_id", "date", "gmv", "uv"]]
-          session_id        date    gmv   uv
-        0         S1  2026-09-07  500.0  3.0
-        1         S2  2026-09-08  100.0  1.0
+          session_id       date    gmv  uv
+        0         S1 2026-09-07  500.0   3
+        1         S2 2026-09-08  100.0   1
         """
         info = self.session_info[[c for c in ("session_id", "room_id", "room_name", "category", "host", "title",
                                               "start_time", "end_time", "date", "gmv_target")
                                   if c in self.session_info]]
         vals = self.kpis(tuple(keys))
-        return info.merge(vals, on="session_id", how="left")
+        return typed_sessions(info.merge(vals, on="session_id", how="left"))
 
     def session_kpis(self, session_id: str) -> pd.DataFrame:
         """One row per registered metric for one session: key, value, unit, denominator, direction, reason.

@@ -62,9 +62,9 @@ def session_table(ds: Dataset, keys: list[str], rooms: list[str], since: str | N
     if first and last and first > last:
         raise CliArgumentError(f"--since {first} is after --until {last}")
     if first:
-        table = table[table.date >= first]
+        table = table[table.date >= pd.Timestamp(first)]
     if last:
-        table = table[table.date <= last]
+        table = table[table.date <= pd.Timestamp(last)]
     cols = [c for c in SESSION_COLUMNS if c in table.columns]
     return table[[*cols, "date", *keys]].reset_index(drop=True)
 

@@ -42,9 +42,9 @@ def filter_sessions(sessions: pd.DataFrame, room: str | None = None, host: str |
     if host:
         s = s[s.host == host]
     if start is not None:
-        s = s[s.date >= pd.Timestamp(start).date()]
+        s = s[pd.to_datetime(s.date) >= pd.Timestamp(start)]
     if end is not None:
-        s = s[s.date <= pd.Timestamp(end).date()]
+        s = s[pd.to_datetime(s.date) <= pd.Timestamp(end)]
     return s.sort_values("start_time", ascending=False)
 
 

@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 from .i18n import Lang, t
 
 
 def is_missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """None, NaN or ``pd.NA`` (a missing nullable integer)."""
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def fmt_value(value, unit: str, lang: Lang = "zh") -> str:
