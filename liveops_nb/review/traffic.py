@@ -8,7 +8,12 @@ Every registered number comes from :meth:`liveops_nb.Dataset.kpis`:
   derived ``channels`` table);
 * per channel group — the same keys with ``where={"session_id": sid, "channel": [its channels]}``,
   so a group's people are counted once and its GPM / ROI are ratios of the group's sums;
-* the session's paid spend and ROI — the registry values ``paid_spend`` / ``paid_roi``.
+* the session's paid spend and ROI — the registry values ``paid_spend`` / ``paid_roi``;
+* per minute — people entering (``uv``), views and GMV per channel group at
+  ``by=["session_id", "minute", "channel_group"]`` (viewer-level data: the channel a viewer entered
+  through, the channel an order came from), and paid spend per minute at ``by=["session_id", "minute"]``
+  where the source reports it (a ``minute_stats.paid_spend`` column); otherwise the engine's reason says
+  why not (e.g. aggregate-only exports without per-minute channels, spend reported per session only).
 
 Spend and ROI are shown for paid channels only. Shares of viewers and views and the
 Herfindahl–Hirschman index come from :mod:`liveops_nb.measures`. A finding says whether one
@@ -35,6 +40,7 @@ if TYPE_CHECKING:
 TITLE = ("流量来源", "Traffic sources")
 GROUPS: tuple[str, ...] = ("organic", "paid", "private")
 CHANNEL_KEYS: tuple[str, ...] = ("uv", "views", "gmv", "orders", "gpm", "paid_spend", "paid_roi")
+MINUTE_KEYS: tuple[str, ...] = ("uv", "views", "gmv")
 COLUMNS: tuple[str, ...] = ("uv", "views", "gmv", "orders", "spend", "uv_share", "views_share", "gpm", "roi")
 
 
@@ -58,6 +64,10 @@ class TrafficData:
     paid_roi: float | None  # registry paid_roi
     paid_roi_reason: Reason | None  # why paid_roi is not available
     findings: tuple[Finding, ...] = ()
+    minutes: pd.DataFrame | None = None  # minute, channel_group, uv, views, gmv (every minute × present group)
+    minutes_reason: Reason | None = None  # why there is no per-minute channel split
+    spend_minutes: pd.DataFrame | None = None  # minute, paid_spend
+    spend_reason: Reason | None = None  # why there is no per-minute paid spend
 
 
 # ----------------------------------------------------------------------------- tables
@@ -128,6 +138,35 @@ def concentration(channel_tab: pd.DataFrame) -> tuple[str | None, float, float]:
     return str(channel_tab["channel"].iloc[i]), float(share.iloc[i]), measures.hhi(share)
 
 
+def minute_channels(ds: Dataset, session_id: str) -> tuple[pd.DataFrame | None, Reason | None]:
+    """People entering, views and GMV per minute and channel group of one session (registry values).
+
+    Every minute of the grid × every group present, 0 where nobody entered / nothing was sold; ``(None,
+    reason)`` when the source cannot split minutes by channel group.
+    """
+    k = ds.kpis(list(MINUTE_KEYS), by=["session_id", "minute", "channel_group"], where={"session_id": session_id})
+    missing = k.attrs.get("missing", {})
+    if "uv" in missing or k.empty:
+        return None, missing.get("uv")
+    k = k[k["channel_group"].notna()]
+    grid = ds.kpis(["pcu"], by=["session_id", "minute"], where={"session_id": session_id})["minute"]
+    minutes = pd.Index(sorted(set(grid) | set(k["minute"])), name="minute")  # every broadcast minute
+    groups = [g for g in GROUPS if g in set(k["channel_group"])] + \
+        sorted(set(k["channel_group"]) - set(GROUPS))
+    full = pd.MultiIndex.from_product([minutes, groups], names=["minute", "channel_group"])
+    out = k.set_index(["minute", "channel_group"])[list(MINUTE_KEYS)].reindex(full).fillna(0.0).reset_index()
+    return out, None
+
+
+def minute_spend(ds: Dataset, session_id: str) -> tuple[pd.DataFrame | None, Reason | None]:
+    """Paid spend per minute of one session (registry ``paid_spend`` at the minute grain), or ``(None, reason)``."""
+    k = ds.kpis(["paid_spend"], by=["session_id", "minute"], where={"session_id": session_id})
+    reason = k.attrs.get("missing", {}).get("paid_spend")
+    if reason is not None or k.empty or k["paid_spend"].isna().all():
+        return None, reason
+    return k[["minute", "paid_spend"]].reset_index(drop=True), None
+
+
 def _value(v: Any) -> float | None:
     return None if v is None or pd.isna(v) else float(v)
 
@@ -157,10 +196,14 @@ def build(ds: Dataset, session_id: str, *, concentration_threshold: float = 0.5)
         findings.append(Finding("traffic_paid_total", {"spend": spend, "roi": roi, "roi_reason": reason}))
     else:
         findings.append(Finding("traffic_paid_none"))
+    minutes, minutes_reason = minute_channels(ds, session_id)
+    spend_minutes, spend_reason = minute_spend(ds, session_id)
     return TrafficData(session_id=session_id, channels=tab, groups=group_table(ds, session_id, tab),
                        top_channel=top, top_share=None if np.isnan(share) else share,
                        hhi=None if np.isnan(hhi) else hhi, threshold=concentration_threshold,
-                       paid_spend=spend, paid_roi=roi, paid_roi_reason=reason, findings=tuple(findings))
+                       paid_spend=spend, paid_roi=roi, paid_roi_reason=reason, findings=tuple(findings),
+                       minutes=minutes, minutes_reason=minutes_reason, spend_minutes=spend_minutes,
+                       spend_reason=spend_reason)
 
 
 def key_figures(data: TrafficData) -> dict[str, float | str | None]:

@@ -130,3 +130,50 @@ def test_demo_paid_roi_matches_registry(demo_dir, planted, viewer_level):
     assert data.paid_roi == pytest.approx(reg.paid_roi)
     groups = data.groups.set_index("channel_group")
     assert groups.at["paid", "roi"] == pytest.approx(reg.paid_roi)
+
+
+def test_minute_channel_groups_hand_counted(tiny_ds):
+    """S1 per minute (devtools/tiny.py): 20:00 u1 enters via 直播推荐 (organic), u2 via 千川 (paid); 20:01 o1 ¥100
+    organic; 20:02 u4 enters via 千川; 20:03 u2 enters again via 千川, o2 ¥300 + o3 ¥100 via 千川; 20:04-20:05 quiet."""
+    from liveops_nb.review import traffic as T
+
+    d = T.build(tiny_ds, "S1")
+    m = d.minutes
+    assert m is not None and d.minutes_reason is None
+    assert len(m) == 6 * 2  # every broadcast minute 20:00..20:05 × organic, paid
+    at = m.assign(hm=m["minute"].dt.strftime("%H:%M")).set_index(["hm", "channel_group"])
+    assert at.loc[("20:00", "organic"), "uv"] == 1 and at.loc[("20:00", "paid"), "uv"] == 1
+    assert at.loc[("20:01", "organic"), "gmv"] == 100
+    assert at.loc[("20:02", "paid"), "uv"] == 1
+    assert at.loc[("20:03", "paid"), "gmv"] == 400 and at.loc[("20:03", "paid"), "views"] == 1
+    assert at.loc[("20:05", "paid"), "uv"] == 0
+    assert m.groupby("channel_group")["uv"].sum().to_dict() == {"organic": 1, "paid": 3}  # entries, not people
+    # spend is reported per session and channel only: no per-minute spend, with the engine's reason
+    assert d.spend_minutes is None and d.spend_reason.code == "not_at_grain" and d.spend_reason.dim == "minute"
+
+
+def test_minute_channels_not_available_from_aggregates(tiny_aggregate_ds):
+    from liveops_nb.review import traffic as T
+
+    d = T.build(tiny_aggregate_ds, "S1")
+    assert d.minutes is None and d.minutes_reason is not None
+
+
+def test_minute_spend_from_minute_stats(tiny_dir):
+    """Aggregate data with a minute_stats.paid_spend column: spend per minute is the column's values."""
+    import pandas as pd
+
+    import liveops_nb
+    from devtools import tiny
+    from liveops_nb.review import traffic as T
+
+    folder = tiny_dir.parent / "agg_minutes"
+    minute = [tiny.ts(f"2026-09-07 20:0{i}") for i in range(3)]
+    ms = pd.DataFrame({"session_id": ["S1"] * 3, "minute": minute, "online": [2, 1, 2], "entries": [2, 0, 1],
+                       "exits": [0, 1, 0], "comments": [2, 0, 0], "likes": [1, 0, 0], "shares": [0, 0, 1],
+                       "new_followers": [0, 0, 1], "orders": [0, 1, 0], "buyers": [0, 1, 0],
+                       "gmv": [0.0, 100.0, 0.0], "paid_spend": [10.0, 15.0, 25.0]})
+    tiny.write(folder, aggregate_only=True, overrides={"minute_stats": ms})
+    d = T.build(liveops_nb.open(folder), "S1")
+    assert d.spend_minutes is not None and d.spend_minutes["paid_spend"].tolist() == [10.0, 15.0, 25.0]
+    assert d.minutes is None  # no per-minute channels in these exports

@@ -16,6 +16,7 @@ from ..fmt import fmt_value, is_missing
 from ..html import NoteKind, note, table
 from ..i18n import Lang, register, t
 from ..metrics import reason_text
+from . import sample
 
 register({
     "traffic_no_channels": ("流量来源数据缺失：本数据源没有 channels 表（也无法从行为事件推导）。",
@@ -43,6 +44,12 @@ register({
     "traffic_col_gpm": ("GPM", "GPM"),
     "traffic_col_spend": ("投放消耗", "Spend"),
     "traffic_col_roi": ("ROI", "ROI"),
+    "traffic_minutes_na": ("每分钟流量来源 — {why}", "Traffic sources per minute — {why}"),
+    "traffic_spend_na": ("每分钟投放消耗 — {why}；下图只有付费渠道带来的成交额。",
+                         "Paid spend per minute — {why}; the chart below shows the GMV from paid channels only."),
+    "traffic_minutes_note": ("每分钟进入人数 = 该分钟从该渠道进入直播间的人数（同一人可在不同分钟各计一次）。",
+                             "People entering per minute = people who entered through the group in that minute "
+                             "(a person entering in two minutes counts in both)."),
 })
 
 _COLUMNS: tuple[tuple[str, str], ...] = (("uv", "people"), ("uv_share", "ratio"), ("views", "times"),
@@ -63,7 +70,11 @@ def display_table(tab: pd.DataFrame, first: str, lang: Lang = "zh") -> pd.DataFr
     if first == "channel":
         out[t("traffic_col_group", lang)] = tab["channel_group"].map(lambda g: group_label(g, lang))
     for col, unit in _COLUMNS:
-        out[t(f"traffic_col_{col}", lang)] = [fmt_value(v, unit, lang) for v in tab[col]]
+        if col == "gpm":  # a rate per channel: flagged when few people came through the channel
+            out[t(f"traffic_col_{col}", lang)] = [sample.rate(v, n, lang, unit) for v, n in zip(tab[col], tab["uv"],
+                                                                                                strict=True)]
+        else:
+            out[t(f"traffic_col_{col}", lang)] = [fmt_value(v, unit, lang) for v in tab[col]]
     return out
 
 
@@ -86,14 +97,30 @@ def finding_note(f: Finding, lang: Lang = "zh") -> str:
 
 
 def render(data: TrafficData, lang: Lang = "zh") -> list:
-    """Concentration note, paid total note, share and GPM charts, channel and group tables."""
+    """Concentration and paid notes, share and GPM charts, the per-minute charts, channel and group tables."""
     items: list = [finding_note(f, lang) for f in data.findings]
     if data.channels is None or data.groups is None:
         return items
     items.append(note(t("traffic_gpm_note", lang, label=REGISTRY["gpm"].label(lang)), "info"))
+    items += sample.explain(data.channels.loc[data.channels["gpm"].notna(), "uv"], lang)
     items.append(ch.share_chart(data.channels, lang))
     items.append(ch.gpm_chart(data.channels, lang))
+    items += minute_items(data, lang)
     numeric = [t(f"traffic_col_{c}", lang) for c, _ in _COLUMNS]
     items.append(table(display_table(data.channels, "channel", lang), numeric=numeric))
     items.append(table(display_table(data.groups, "channel_group", lang), numeric=numeric))
+    return items
+
+
+def minute_items(data: TrafficData, lang: Lang = "zh") -> list:
+    """Per-minute traffic sources (stacked areas) and the paid trend, or why the source cannot give them."""
+    if data.minutes is None:
+        why = reason_text(data.minutes_reason, lang) or t("not_available", lang)
+        return [note(t("traffic_minutes_na", lang, why=why), "na")]
+    items: list = [note(t("traffic_minutes_note", lang), "info"), ch.minute_sources_chart(data.minutes, lang)]
+    if data.spend_minutes is None:
+        why = reason_text(data.spend_reason, lang) or t("not_available", lang)
+        items.append(note(t("traffic_spend_na", lang, why=why), "na"))
+    if data.spend_minutes is not None or (data.minutes["channel_group"] == "paid").any():
+        items.append(ch.minute_paid_chart(data.minutes, data.spend_minutes, lang))
     return items

@@ -48,3 +48,20 @@ def test_demo_renders(demo_dir, planted, viewer_level):
         assert sum(not isinstance(i, str) for i in items) == 2
         for c in (i for i in items if not isinstance(i, str)):
             assert to_svg(c).startswith("<svg")
+
+
+def test_minute_charts_and_few_data_flags(tiny_ds, tiny_aggregate_ds):
+    from liveops_nb.charts import to_svg
+    from liveops_nb.render.review import traffic as view
+    from liveops_nb.review import traffic as T
+
+    items = view.render(T.build(tiny_ds, "S1"), "zh")
+    html = "".join(x for x in items if isinstance(x, str))
+    assert "⚠样本少" in html  # every channel of S1 has fewer than 30 viewers: its GPM is flagged
+    assert "每分钟投放消耗 — " in html and "分钟" in html
+    svgs = [to_svg(x) for x in items if not isinstance(x, str)]
+    assert len(svgs) == 4  # share, GPM, people entering per minute, paid trend
+    assert "66.7% (2)" in svgs[0]  # labelled bars: 千川 brings 2 of 3 viewers
+    assert "¥133,333" in svgs[1]  # 千川 GPM = 400 / 3 views × 1000, written on the bar
+    agg = "".join(x for x in view.render(T.build(tiny_aggregate_ds, "S1"), "en") if isinstance(x, str))
+    assert "Traffic sources per minute — " in agg
