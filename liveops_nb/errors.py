@@ -158,6 +158,19 @@ class ConfigError(LiveOpsError):
     """A configuration file (``benchmarks.yaml``) is malformed."""
 
 
+class AlertRulesError(ConfigError, ValueError):
+    """An alert rules file (``alert_rules.yaml``) is malformed: ``rule`` and ``field`` say where."""
+
+    def __init__(self, source: str, rule: str | None, field: str | None, problem: str) -> None:
+        self.source, self.rule, self.field, self.problem = source, rule, field, problem
+        where = ", ".join(p for p in (f"rule '{rule}'" if rule else "", f"field '{field}'" if field else "") if p)
+        super().__init__(f"{source}: {where + ': ' if where else ''}{problem}")
+
+
+class AlertLogError(LiveOpsError, ValueError):
+    """The alert log cannot be read or written, or names an alert it does not hold."""
+
+
 class CommentInputError(LiveOpsError, ValueError):
     """A comments frame or a comment-rule parameter is unusable (missing column, out-of-range window, ...)."""
 

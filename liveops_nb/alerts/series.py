@@ -1,0 +1,185 @@
+"""The minute series the rules watch, read from the dataset, and the room's typical curve.
+
+Registry numbers come from ``ds.kpis(keys, by=["session_id", "minute"])`` (online viewers are the
+registry's ``pcu`` of the minute, GMV per minute its ``gmv``); 互动强度 / interaction intensity is
+:func:`liveops_nb.measures.interaction_intensity` of the ``minute_stats`` counts; stock left per product
+is the ``inventory`` table's stock minus the units ordered up to the end of each minute
+(``ds.kpis("units", by=["session_id", "minute", "product_id"])``).
+
+A ratio metric over a window of several minutes is the registry formula applied to the window's summed
+base quantities (:func:`liveops_nb.engine.formulas.apply`), never an average of per-minute ratios.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .. import measures
+from ..engine import formulas
+from ..errors import AlertRulesError
+from ..metrics import REGISTRY
+from .rules import Baseline
+
+if TYPE_CHECKING:
+    from ..dataset import Dataset
+
+ALIASES: dict[str, str] = {"online": "pcu", "gmv_per_minute": "gmv"}
+BY = ["session_id", "minute"]
+
+
+def registry_key(metric: str) -> str | None:
+    """The registry key behind a rule's metric (None for interaction_intensity and stock_left)."""
+    key = ALIASES.get(metric, metric)
+    return key if key in REGISTRY else None
+
+
+def all_minutes(ds: Dataset, metrics: tuple[str, ...]) -> pd.DataFrame:
+    """Every session's minutes with one column per metric (``session_id``, ``minute``, ``offset`` …).
+
+    One query per request for all sessions (remembered by the dataset); a session's rows are then a filter.
+    """
+    keys = sorted({k for m in metrics if (k := registry_key(m)) is not None} | {"pcu"})
+
+    def build() -> pd.DataFrame:
+        k = ds.kpis(keys, by=BY)
+        info = ds.session_info[["session_id", "start_time"]]
+        k = k.merge(info, on="session_id", how="left")
+        k["offset"] = ((k["minute"].dt.tz_convert("UTC").dt.floor("min")
+                        - k["start_time"].dt.tz_convert("UTC").dt.floor("min")) // pd.Timedelta(minutes=1)
+                       ).astype("int64")
+        out = k.drop(columns="start_time")
+        bases = sorted({b for m in metrics if (key := registry_key(m)) and REGISTRY[key].is_ratio
+                        for b in REGISTRY[key].inputs} - set(out.columns))
+        if bases:
+            out = out.merge(ds.bases(bases, by=BY), on=BY, how="left")
+        for m in metrics:
+            key = registry_key(m)
+            if key is not None and m != key:
+                out[m] = out[key]
+        if "interaction_intensity" in metrics:
+            out = out.merge(_intensity(ds), on=BY, how="left")
+        return out.sort_values(BY).reset_index(drop=True)
+    return ds.remember(("alerts_minutes", tuple(sorted(metrics))), build)
+
+
+def _intensity(ds: Dataset) -> pd.DataFrame:
+    if not ds.has("minute_stats"):
+        return pd.DataFrame({"session_id": pd.Series(dtype=object), "minute": pd.Series(dtype="datetime64[ns]"),
+                             "interaction_intensity": pd.Series(dtype=float)})
+    ms = ds.frame("minute_stats")
+    value = measures.interaction_intensity(ms["comments"], ms["likes"], ms["shares"], ms["online"])
+    return pd.DataFrame({"session_id": ms["session_id"], "minute": ms["minute"], "interaction_intensity": value})
+
+
+def window_values(frame: pd.DataFrame, metric: str, window: int, aggregate: str, con: Any = None) -> np.ndarray:
+    """The metric over trailing windows of ``window`` minutes of one session's rows (NaN until a window is full).
+
+    Sum and level series use ``aggregate`` (mean, sum, min, max) of the minutes; a registry ratio over more
+    than one minute is its formula (on ``con``) applied to the window's summed base quantities (frame columns
+    named after them, see :func:`all_minutes`).
+    """
+    key = registry_key(metric)
+    s = pd.Series(frame[metric].to_numpy(dtype=float))
+    if window == 1:
+        return s.to_numpy()
+    if key is None or not REGISTRY[key].is_ratio:
+        return getattr(s.rolling(window, min_periods=window), aggregate)().to_numpy()
+    m = REGISTRY[key]
+    sums = pd.DataFrame({b: pd.Series(frame[b].to_numpy(dtype=float)).rolling(window, min_periods=window).sum()
+                         for b in m.inputs})
+    sums["_i"] = range(len(sums))
+    return formulas.apply(con, sums, ("_i",), [m])[m.key].to_numpy(dtype=float)
+
+
+# ----------------------------------------------------------------------------- the room's typical curve
+def baseline_sessions(info: pd.DataFrame, session_id: str, b: Baseline) -> list[str]:
+    """The sessions behind a session's room baseline (see :class:`~.rules.Baseline`).
+
+    Earlier sessions of the same room and slot (start hour within ``same_slot_hours``), the latest
+    ``sessions`` of them; fewer than ``min_sessions`` such: every earlier session of the room; still too few:
+    other sessions of the room and slot after it (post-hoc review of a room's first broadcasts).
+    """
+    me = info[info.session_id == session_id].iloc[0]
+    room = info[(info.room_id == me.room_id) & (info.session_id != session_id)]
+    hour = lambda t: t.dt.hour + t.dt.minute / 60.0  # noqa: E731
+    h0 = me.start_time.hour + me.start_time.minute / 60.0
+    gap = (hour(room.start_time) - h0).abs()
+    same_slot = room[np.minimum(gap, 24 - gap) <= b.same_slot_hours]
+    earlier = same_slot[same_slot.start_time < me.start_time].sort_values("start_time")
+    if len(earlier) >= b.min_sessions:
+        return earlier.session_id.tail(b.sessions).tolist()
+    any_earlier = room[room.start_time < me.start_time].sort_values("start_time")
+    if len(any_earlier) >= b.min_sessions:
+        return any_earlier.session_id.tail(b.sessions).tolist()
+    near = same_slot.assign(d=(same_slot.start_time - me.start_time).abs()).sort_values("d")
+    return near.session_id.head(b.sessions).tolist()
+
+
+def room_curve(minutes: pd.DataFrame, sessions: list[str], metric: str, window: int, aggregate: str,
+               min_sessions: int, con: Any = None) -> pd.Series:
+    """The median over ``sessions`` of the metric's window values at each minute of the broadcast (offset).
+
+    Offsets reached by fewer than ``min_sessions`` sessions are left out.
+    """
+    parts = []
+    for _sid, rows in minutes[minutes.session_id.isin(sessions)].groupby("session_id", sort=False):
+        rows = rows.sort_values("offset")
+        parts.append(pd.Series(window_values(rows, metric, window, aggregate, con), index=rows["offset"].to_numpy()))
+    if not parts:
+        return pd.Series(dtype=float)
+    wide = pd.concat(parts, axis=1)
+    n = wide.notna().sum(axis=1)
+    return wide.median(axis=1, skipna=True)[n >= min_sessions]
+
+
+# ----------------------------------------------------------------------------- stock
+def inventory(ds: Dataset, session_id: str) -> pd.DataFrame | None:
+    """The session's stock per product (``product_id``, ``stock``), None when the data folder has none.
+
+    From the ``inventory`` table of the data model when it is there; a folder whose data model does not know
+    the table yet is read directly (``inventory.parquet`` / ``inventory.csv``), refusing bad stock values.
+    """
+    if ds.has("inventory"):
+        inv = ds.frame("inventory", session_id)
+        return inv[["product_id", "stock"]].reset_index(drop=True)
+    if ds.path is None:
+        return None
+    for name in ("inventory.parquet", "inventory.csv"):
+        f = Path(ds.path) / name
+        if f.is_file():
+            df = pd.read_parquet(f) if name.endswith("parquet") else pd.read_csv(f, dtype={"session_id": str,
+                                                                                         "product_id": str})
+            missing = {"session_id", "product_id", "stock"} - set(df.columns)
+            if missing:
+                raise AlertRulesError(str(f), None, sorted(missing)[0], "column missing from the inventory table")
+            stock = pd.to_numeric(df["stock"], errors="coerce")
+            if stock.isna().any() or (stock < 0).any():
+                raise AlertRulesError(str(f), None, "stock", "stock must be a number ≥ 0 in every row")
+            df = df.assign(stock=stock.astype(float), session_id=df["session_id"].astype(str),
+                           product_id=df["product_id"].astype(str))
+            return df.loc[df.session_id == session_id, ["product_id", "stock"]].reset_index(drop=True)
+    return None
+
+
+def stock_left(ds: Dataset, session_id: str, minutes: pd.Series) -> pd.DataFrame | None:
+    """Per product and minute of ``minutes``: stock − units ordered up to the end of the minute.
+
+    Returns a frame with product_id, minute, stock, stock_left (one row per product × minute), None when the
+    folder has no inventory or the units per product and minute cannot be had (aggregate-only data).
+    """
+    inv = inventory(ds, session_id)
+    if inv is None or inv.empty:
+        return None
+    every = ds.remember(("alerts_units",), lambda: ds.kpis("units", by=["session_id", "minute", "product_id"]))
+    if "units" in every.attrs.get("missing", {}):
+        return None
+    units = every[every.session_id == session_id]
+    grid = pd.MultiIndex.from_product([inv.product_id, pd.to_datetime(minutes)], names=["product_id", "minute"])
+    u = units.groupby(["product_id", "minute"])["units"].sum().reindex(grid, fill_value=0.0).fillna(0.0)
+    out = u.groupby(level="product_id").cumsum().rename("sold").reset_index()
+    out = out.merge(inv, on="product_id", how="left")
+    out["stock_left"] = out["stock"] - out["sold"]
+    return out[["product_id", "minute", "stock", "stock_left"]]
