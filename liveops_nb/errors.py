@@ -276,3 +276,39 @@ class BatchInterruptedError(LiveOpsError):
         self.exit_code = exit_code
         self.summary = summary
         super().__init__(f"batch run interrupted by {signal_name}: {detail}")
+
+
+class ImportFileError(LiveOpsError, ValueError):
+    """A platform export that cannot be imported: names the file, sheet, row and column, and the fix.
+
+    ``others`` holds the further problems found in the same import (every problem is listed; nothing
+    is written while any remains).
+    """
+
+    def __init__(self, path: Path | str, problem: str, fix: str, *, sheet: str | None = None,
+                 row: int | None = None, column: str | None = None, rows: Sequence[int] = (),
+                 others: Sequence[ImportFileError] = ()) -> None:
+        self.path, self.problem, self.fix = Path(path), problem, fix
+        self.sheet, self.row, self.column, self.rows = sheet, row, column, list(rows)
+        self.others = list(others)
+        lines = [self.describe()] + [o.describe() for o in self.others]
+        head = "" if not self.others else f"{len(lines)} problems; nothing was imported:\n  - "
+        super().__init__(head + "\n  - ".join(lines))
+
+    def describe(self) -> str:
+        """One line: where (file, sheet, row(s), column), what is wrong, and the fix."""
+        where = [self.path.name]
+        if self.sheet:
+            where.append(f"sheet '{self.sheet}'")
+        if len(self.rows) > 1:
+            shown = ", ".join(map(str, self.rows[:5])) + (f" … ({len(self.rows)} rows)" if len(self.rows) > 5 else "")
+            where.append(f"rows {shown}")
+        elif self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column '{self.column}'")
+        return f"{', '.join(where)}: {self.problem}; fix: {self.fix}"
+
+
+class SessionEditError(LiveOpsError, ValueError):
+    """A session merge, split or unmerge that cannot be done (unknown session, other room, bad time)."""

@@ -66,6 +66,19 @@ def per_viewer(count: pd.Series, viewers: pd.Series) -> pd.Series:
     return count.astype(float) / viewers.astype(float).where(viewers > 0)
 
 
+def weighted_mean(values: list[float | None], weights: list[float | None], over: float | None = None) -> float:
+    """Σ value × weight / Σ weight (or / ``over``): pooling per-part averages into one, e.g. two sessions'
+    average concurrent viewers weighted by their minutes; NaN when any value or weight is missing or the
+    divisor is not positive."""
+    if any(v is None or w is None or pd.isna(v) or pd.isna(w) for v, w in zip(values, weights, strict=True)):
+        return float("nan")
+    pairs = [(float(v), float(w)) for v, w in zip(values, weights, strict=True)]  # type: ignore[arg-type]
+    total = math.fsum(w for _, w in pairs) if over is None else float(over)
+    if total <= 0:
+        return float("nan")
+    return math.fsum(v * w for v, w in pairs) / total
+
+
 def share_of(part: float | None, whole: float | None) -> float:
     """part / whole: the share of a whole that a part makes up (e.g. returning viewers of all viewers,
     slow refunds of all refunds); NaN when either is missing or the whole is not positive."""
