@@ -43,7 +43,7 @@ def kpis_for_groups(ds: Dataset, membership: pd.Series, keys: tuple[str, ...] = 
     Returns
     -------
     DataFrame
-        ``group`` and one column per key, one row per group with people in the data.
+        ``group`` and one column per key, one row per group with a non-zero input (e.g. a viewer or a buyer).
 
     Raises
     ------
@@ -59,6 +59,7 @@ def kpis_for_groups(ds: Dataset, membership: pd.Series, keys: tuple[str, ...] = 
     group = per_person["user_id"].astype(str).map(membership)
     frame = per_person.assign(group=group.to_numpy()).dropna(subset=["group"])
     totals = frame.groupby("group", as_index=False)[inputs].sum(min_count=1)
+    totals = totals[(totals[inputs].fillna(0) != 0).any(axis=1)]  # people who were only shown the room do not count
     return formulas.apply(ds.con, totals, ("group",), metrics)
 
 

@@ -64,8 +64,8 @@ def buyer_layers(purchases: pd.DataFrame, observation_end: pd.Timestamp, rules: 
     out = rfm.reset_index()
     out["user_id"] = out["user_id"].astype(str)
     out["days_since_last"] = out["T"] - out["recency"]
-    out["spend"] = out["user_id"].map(spend).astype("float64")
-    out["last_purchase"] = out["user_id"].map(last)
+    out["spend"] = spend.reindex(out["user_id"]).to_numpy(dtype="float64")
+    out["last_purchase"] = pd.to_datetime(last.reindex(out["user_id"]).to_numpy())
     out["layer"] = assign_layers(rfm, rules).to_numpy()
     return out
 

@@ -39,7 +39,7 @@ def _period_start(times: pd.Series, freq: str) -> pd.Series:
     """The first instant (naive, local) of the day or ISO week each time falls in."""
     day = times.dt.normalize()
     if freq == "W":
-        day = day - pd.to_timedelta(day.dt.dayofweek, unit="D")
+        day = day - pd.to_timedelta(day.dt.day_of_week, unit="D")
     return day
 
 

@@ -17,7 +17,7 @@ def bucket_of(days: pd.Series | pd.DatetimeIndex, granularity: str) -> pd.Series
     """The first day of the ISO week (Monday) or the month each local day falls in."""
     d = pd.Series(pd.to_datetime(days)).dt.normalize()
     if granularity == "week":
-        return d - pd.to_timedelta(d.dt.dayofweek, unit="D")
+        return d - pd.to_timedelta(d.dt.day_of_week, unit="D")
     return pd.Series(d.dt.to_period("M").dt.to_timestamp(), index=d.index)
 
 
