@@ -312,3 +312,7 @@ class ImportFileError(LiveOpsError, ValueError):
 
 class SessionEditError(LiveOpsError, ValueError):
     """A session merge, split or unmerge that cannot be done (unknown session, other room, bad time)."""
+
+
+class LiveFeedError(LiveOpsError, ValueError):
+    """A live feed (``<data folder>/live/<session>/``) that cannot be read or written as the live monitor expects."""
