@@ -264,6 +264,18 @@ class UnknownTextError(LiveOpsError, KeyError):
         return self.args[0]
 
 
+class PeriodError(LiveOpsError, ValueError):
+    """A period that cannot be used: not a day / ISO week / month label, or no session in it."""
+
+
+class TargetsFileError(LiveOpsError, ValueError):
+    """``targets.csv`` in the data folder is malformed (columns ``room_id,period,metric,target``)."""
+
+
+class BridgeInputError(LiveOpsError, ValueError):
+    """Inputs of the GMV bridge that do not belong together (GMV ≠ UV × conversion × order value, or negative)."""
+
+
 class BatchInterruptedError(LiveOpsError):
     """A batch run stopped by a signal (Ctrl-C / SIGTERM) after writing the index of what finished.
 

@@ -187,3 +187,45 @@ def pro_rata(total: float | None, part: float | None, whole: float | None) -> fl
     if any(v is None or pd.isna(v) for v in (total, part, whole)) or not float(whole) > 0:  # type: ignore[arg-type]
         return float("nan")
     return float(total) * float(part) / float(whole)  # type: ignore[arg-type]
+
+
+def shapley_product(before: tuple[float, float, float], after: tuple[float, float, float]) -> tuple[float, float, float]:
+    """Shapley split of the change of a product ``a × b × c`` into one effect per factor; the effects add up
+    exactly to ``a1·b1·c1 − a0·b0·c0``.
+
+    Each factor's effect is its change times the average of the other two factors' product over the
+    orderings in which it moves (Shapley value of the three-player game): for ``a``,
+    ``Δa × [(b0·c0 + b1·c1) / 3 + (b0·c1 + b1·c0) / 6]``, and likewise for ``b`` and ``c``. Zero
+    factors need no special case (no logarithms). NaN effects when an input is missing.
+    """
+    vals = [*before, *after]
+    if any(v is None or pd.isna(v) for v in vals):
+        return (float("nan"),) * 3
+    a0, b0, c0 = (float(v) for v in before)
+    a1, b1, c1 = (float(v) for v in after)
+
+    def effect(d: float, p0: float, p1: float, q0: float, q1: float) -> float:
+        return d * ((p0 * q0 + p1 * q1) / 3.0 + (p0 * q1 + p1 * q0) / 6.0)
+
+    return (effect(a1 - a0, b0, b1, c0, c1), effect(b1 - b0, a0, a1, c0, c1), effect(c1 - c0, a0, a1, b0, b1))
+
+
+def run_rate(value: float | None, elapsed_days: float, period_days: float) -> float:
+    """``value × period_days / elapsed_days``: a period total forecast at the pace so far; NaN when the value is
+    missing or no day has elapsed."""
+    if value is None or pd.isna(value) or not elapsed_days > 0:
+        return float("nan")
+    return float(value) * float(period_days) / float(elapsed_days)
+
+
+def mean_interval(values: pd.Series | list[float], level: float = 0.90) -> tuple[float, float]:
+    """Student-t interval of the mean of ``values`` (missing values dropped) at ``level``; NaNs with fewer than
+    two values."""
+    from scipy import stats
+
+    v = pd.Series(values, dtype=float).dropna().to_numpy()
+    if len(v) < 2:
+        return float("nan"), float("nan")
+    mean, se = float(v.mean()), float(v.std(ddof=1) / math.sqrt(len(v)))
+    half = float(stats.t.ppf(0.5 + level / 2.0, len(v) - 1)) * se
+    return mean - half, mean + half

@@ -19,19 +19,15 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from . import measures
-from .errors import LiveOpsError, UnknownSessionError, did_you_mean
-from .metrics import get as get_metric
+from .. import measures
+from ..errors import PeriodError, UnknownSessionError, did_you_mean
+from ..metrics import get as get_metric
 
 if TYPE_CHECKING:
-    from .dataset import Dataset
+    from ..dataset import Dataset
 
 MIX_KEYS: tuple[str, ...] = ("uv", "views", "gmv", "gpm")
 """Registry metrics of :func:`traffic_mix`, per channel group."""
-
-
-class PeriodError(LiveOpsError, ValueError):
-    """A week that cannot be used (not a date, or no sessions in it)."""
 
 
 def resolve_week(ds: Dataset, week: str | dt.date | pd.Timestamp | None = None) -> pd.Timestamp:
