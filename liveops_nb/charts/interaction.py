@@ -5,16 +5,15 @@ import altair as alt
 import pandas as pd
 
 from ..render.i18n import Lang, register, t
-from .theme import BAD, GOOD, NEUTRAL, PALETTE
+from .theme import BAD, GOOD, NEUTRAL, PALETTE, page_width
 
-WIDTH = 680
 KIND_COLORS = {"valid": GOOD, "spam": BAD, "repeat": PALETTE[4], "emoji_only": NEUTRAL}
 
 register({
-    "interaction_chart_keywords": ("弹幕高频词（有效弹幕，分词后）",
-                                   "Top comment keywords (valid comments, segmented)"),
-    "interaction_chart_keyword": ("关键词", "Keyword"),
-    "interaction_chart_count": ("出现次数", "Occurrences"),
+    "interaction_chart_keywords": ("弹幕热词与短语（有效弹幕；至少 {n} 条弹幕提到）",
+                                   "Comment keywords and phrases (valid comments; each in at least {n} comments)"),
+    "interaction_chart_keyword": ("关键词 / 短语", "Keyword / phrase"),
+    "interaction_chart_count": ("提到的弹幕条数", "Comments mentioning it"),
     "interaction_chart_kinds": ("弹幕类型构成", "Comment kinds"),
     "interaction_chart_kind": ("类型", "Kind"),
     "interaction_chart_comments": ("条数", "Comments"),
@@ -22,14 +21,22 @@ register({
 })
 
 
-def keyword_bars(keywords: pd.DataFrame, lang: Lang = "zh") -> alt.Chart:
-    """Horizontal bars of keyword counts (a "keyword cloud" substitute); columns ``keyword, count``."""
-    return alt.Chart(keywords, title=t("interaction_chart_keywords", lang), width=WIDTH,
-                     height=max(120, 18 * len(keywords))).mark_bar(color=PALETTE[0]).encode(
-        x=alt.X("count:Q", title=t("interaction_chart_count", lang)),
-        y=alt.Y("keyword:N", sort="-x", title=t("interaction_chart_keyword", lang)),
-        tooltip=[alt.Tooltip("keyword:N", title=t("interaction_chart_keyword", lang)),
-                 alt.Tooltip("count:Q", title=t("interaction_chart_count", lang))])
+def keyword_bars(keywords: pd.DataFrame, lang: Lang = "zh") -> alt.LayerChart:
+    """Horizontal bars of the comments mentioning each keyword or phrase, labelled with the number; columns
+    ``keyword, count``."""
+    from ..comments.keywords import MIN_SUPPORT
+
+    order = list(keywords.sort_values("count", ascending=False, kind="stable")["keyword"])
+    y = alt.Y("keyword:N", sort=order, title=t("interaction_chart_keyword", lang))
+    x = alt.X("count:Q", title=t("interaction_chart_count", lang),
+              scale=alt.Scale(domain=[0, float(keywords["count"].max() or 1) * 1.15]))
+    tips = [alt.Tooltip("keyword:N", title=t("interaction_chart_keyword", lang)),
+            alt.Tooltip("count:Q", title=t("interaction_chart_count", lang))]
+    bars = alt.Chart(keywords).mark_bar(color=PALETTE[0]).encode(x=x, y=y, tooltip=tips)
+    text = alt.Chart(keywords).mark_text(align="left", dx=3, fontSize=11, color="#262626").encode(
+        x=x, y=y, text=alt.Text("count:Q", format=","), tooltip=tips)
+    return alt.layer(bars, text).properties(title=t("interaction_chart_keywords", lang, n=MIN_SUPPORT),
+                                            width=page_width(200), height=max(120, 20 * len(keywords)))
 
 
 def comment_kinds(kinds: pd.DataFrame, lang: Lang = "zh") -> alt.Chart:

@@ -17,13 +17,20 @@ Modules
     Counts only: ``valid_comment_ratio`` and ``answer_coverage`` are registry
     metrics computed by the engine (``ds.kpis`` / ``ds.session_kpis``).
 :mod:`~liveops_nb.comments.keywords`
-    Keyword extraction with jieba.
+    Keywords and opinion phrases with jieba (stop words, minimum support).
 """
 
 from __future__ import annotations
 
 from .classify import CLASSIFIED_COLUMNS, classify_comments
-from .keywords import STOPWORDS, top_keywords, top_keywords_from_comments
+from .keywords import (
+    MIN_SUPPORT,
+    STOPWORDS,
+    top_keywords,
+    top_keywords_from_comments,
+    top_phrases,
+    top_phrases_from_comments,
+)
 from .rules import (
     BRACKET_EMOTE_PATTERN,
     DEFAULT_FLOOD_MIN_USERS,
@@ -62,6 +69,7 @@ __all__ = [
     "FLOOD_WINDOW_SECONDS",
     "KEYCAP_PATTERN",
     "KINDS",
+    "MIN_SUPPORT",
     "NON_QUESTION_PATTERN",
     "QUESTION_END_PATTERN",
     "QUESTION_MARK_PATTERN",
@@ -81,4 +89,6 @@ __all__ = [
     "normalize_text",
     "top_keywords",
     "top_keywords_from_comments",
+    "top_phrases",
+    "top_phrases_from_comments",
 ]

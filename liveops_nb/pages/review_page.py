@@ -116,7 +116,7 @@ class ReviewPage(Page):
 
         latest = self.ds.session_info.session_id.iloc[-1]
         steps = [self._import_all,
-                 lambda: comments.top_keywords(["直播间"], n=1),  # loads the keyword dictionary
+                 lambda: comments.top_phrases(["直播间"], n=1),  # loads the keyword dictionary and tagger
                  self.ds.kpis,  # every KPI of every session: later session_kpis() read no data
                  lambda: self.ds.preload("minute_stats"),  # any session's minute rows without a query
                  # every session's per-minute registry numbers: the timeline of any session reads no data

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from .. import measures
-from ..comments import answer_delay_seconds, classify_comments, comment_summary, top_keywords_from_comments
+from ..comments import answer_delay_seconds, classify_comments, comment_summary, top_phrases_from_comments
 
 if TYPE_CHECKING:
     from ..dataset import Dataset
@@ -177,7 +177,8 @@ def build(ds: Dataset, session_id: str, *, n_keywords: int = TOP_KEYWORDS) -> In
     ----------
     ds : the dataset.
     session_id : the session reviewed (unknown ids raise :class:`~liveops_nb.errors.UnknownSessionError`).
-    n_keywords : how many top keywords to keep.
+    n_keywords : how many top keywords / phrases to keep (each in at least
+        :data:`liveops_nb.comments.keywords.MIN_SUPPORT` valid comments).
     """
     ds.session(session_id)
     kpis = _kpi_rows(ds, session_id)
@@ -186,7 +187,7 @@ def build(ds: Dataset, session_id: str, *, n_keywords: int = TOP_KEYWORDS) -> In
     classified = classify_comments(ds.frame("comments", session_id))
     hv, tiers = _high_value(ds, session_id)
     return InteractionData(session_id, kpis, True, None, comment_kinds(classified), median_answer_delay(classified),
-                           top_keywords_from_comments(classified, n_keywords), hv, tiers)
+                           top_phrases_from_comments(classified, n_keywords), hv, tiers)
 
 
 def _num(v: Any) -> float | None:

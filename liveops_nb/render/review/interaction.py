@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ...comments.keywords import MIN_SUPPORT
 from ...metrics import REGISTRY
 from ...review.interaction import PRIOR_BUYER_DAYS, InteractionData
 from ..fmt import fmt_value, is_missing
@@ -16,6 +17,9 @@ from ..i18n import Lang, register, t
 from ..metrics import reason_text
 
 register({
+    "interaction_few_comments": ("弹幕太少：没有哪个词或短语出现在至少 {n} 条有效弹幕中，不列高频词。",
+                                 "Too few comments: no word or phrase is in at least {n} valid comments, so no "
+                                 "keywords are listed."),
     "interaction_aggregate": ("弹幕明细：此数据源无法提供（汇总数据只有评论条数：{n}）；"
                               "弹幕质量、提问、关键词和高价值用户互动均需弹幕/行为明细",
                               "Comment detail: not available from this source (aggregate data only has the comment count: {n}); "
@@ -85,7 +89,9 @@ def render(data: InteractionData, lang: Lang = "zh") -> list:
     delay = (fmt_value(data.median_answer_delay, "seconds", lang) if data.median_answer_delay is not None
              else t("not_available", lang))
     items.append(note(t("interaction_delay", lang, v=delay), "info"))
-    if not data.keywords.empty:
+    if data.keywords.empty:
+        items.append(note(t("interaction_few_comments", lang, n=MIN_SUPPORT), "na"))
+    else:
         items.append(charts.keyword_bars(data.keywords, lang))
     if data.high_value.empty:
         items.append(note(t("interaction_no_events", lang), "na"))

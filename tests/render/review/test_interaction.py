@@ -38,3 +38,15 @@ def test_demo_charts(demo_dir, planted):
         for item in view.render(d, lang):
             if not isinstance(item, str):
                 assert "<svg" in to_svg(item)
+
+
+def test_too_few_comments_for_keywords(tiny_ds):
+    """S1 of the tiny dataset has one valid viewer comment: no phrase reaches three comments."""
+    from liveops_nb.render.review import interaction as view
+    from liveops_nb.review import interaction as I
+
+    d = I.build(tiny_ds, "S1")
+    assert d.keywords.empty
+    zh = "".join(x for x in view.render(d, "zh") if isinstance(x, str))
+    en = "".join(x for x in view.render(d, "en") if isinstance(x, str))
+    assert "弹幕太少" in zh and "at least 3 valid comments" in en
