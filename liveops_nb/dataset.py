@@ -18,9 +18,9 @@ from . import derive
 from .config import resolve_data_dir
 from .engine import compute, formulas, grains
 from .engine.cache import ResultCache
+from .engine.dtypes import typed_sessions
 from .engine.reasons import Reason
 from .engine.rollup import EXACT_SUMS
-from .engine.dtypes import typed_sessions
 from .errors import (
     DataProblem,
     DataValidationError,

@@ -32,7 +32,8 @@ def test_landing_notebook_is_a_thin_page_like_the_others():
     cells = _cells("00-sessions.ipynb")
     code = [c.source for c in cells if c.cell_type == "code"][1:]  # after the parameters cell
     assert code == ["from liveops_nb.pages.landing import LandingPage\n"
-                    "page = LandingPage(data_dir=data_dir, lang=lang)", "page.controls()", 'page.section("sessions")']
+                    "page = LandingPage(data_dir=data_dir, lang=lang)", "page.controls()", 'page.section("trend")',
+                    'page.section("sessions")']
     assert all(not c.get("outputs") for c in cells if c.cell_type == "code")
 
 
