@@ -166,7 +166,8 @@ def product_rows(p: Parsed, session_id: str, mapping: Mapping, batch: Batch) -> 
     batch.add("product_stats", df[[c for c in TABLES["product_stats"].column_names if c in df] + ["_row", "_src"]])
 
 
-def attach_minutes(p: Parsed, sessions: pd.DataFrame, problems: list[ImportFileError]) -> str | None:
+def attach_minutes(p: Parsed, sessions: pd.DataFrame, problems: list[ImportFileError],
+                   room_names: dict[str, str] | None = None) -> str | None:
     """The session whose window contains every minute of ``p`` (see the module docstring), or ``None``."""
     minutes = p.frame["minute"].dropna() if "minute" in p.frame else pd.Series(dtype=object)
     if minutes.empty:
@@ -177,8 +178,10 @@ def attach_minutes(p: Parsed, sessions: pd.DataFrame, problems: list[ImportFileE
     hit = sessions[(sessions["start_time"].dt.floor("min") <= first) & (sessions["end_time"] >= last)]
     if len(hit) > 1:
         stem = p.source.path.stem
-        named = hit[[any(str(v) in stem for v in (r.room_id, r.room_name, r.host, str(r.room_id).split("_", 1)[-1])
-                         if v and str(v) != "nan") for r in hit.itertuples()]]
+        names = room_names or {}
+        named = hit[[any(str(v) in stem for v in (r.room_id, names.get(str(r.room_id)), r.host,
+                                                  str(r.room_id).split("_", 1)[-1]) if v and str(v) != "nan")
+                     for r in hit.itertuples()]]
         hit = named if len(named) == 1 else hit
     if len(hit) == 1:
         return str(hit["session_id"].iat[0])
