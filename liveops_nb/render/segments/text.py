@@ -26,9 +26,9 @@ register({
     "seg_pick_as_of": ("截至日期", "As of"),
     "seg_pick_period": ("周期", "Period"),
     "seg_pick_room": ("直播间", "Room"),
-    "seg_rules": ("分层规则（segments.yaml）：新客 = 首购不足 {new} 天；流失预警 = {risk} 天以上未购；沉睡 = {dormant} 天以上未购；"
+    "seg_rules": ("分层规则：新客 = 首购不足 {new} 天；流失预警 = {risk} 天以上未购；沉睡 = {dormant} 天以上未购；"
                   "高价值 = 复购 ≥ {freq} 天且每个复购日平均 ≥ {money}；其余为活跃。",
-                  "Layer rules (segments.yaml): new = first purchase less than {new} days ago; at risk = no purchase for "
+                  "Layer rules: new = first purchase less than {new} days ago; at risk = no purchase for "
                   "{risk}+ days; dormant = none for {dormant}+ days; high-value = ≥ {freq} repeat purchase days "
                   "averaging ≥ {money}; everybody else is active."),
     "seg_not_available": ("{what}：此数据源无法提供（需要明细表“{table}”）",
@@ -49,12 +49,12 @@ register({
                         "{n} buyers, layered by their RFM (in days) as of {as_of}; “previous period end” is {prev_end}."),
     "seg_layers_empty": ("截至所选日期还没有买家。", "No buyers up to the chosen day."),
     # cohorts
-    "seg_cohort_note": ("按首购月份分组：每格 = 该月新买家中在第 k 个月再次购买的比例（第 0 个月为 100%）；当月统计到截至日期。",
-                        "Cohorts by first-purchase month: each cell = share of that month's new buyers who buy in month k "
-                        "after (month 0 is 100%); the as-of month counts up to the as-of day."),
+    "seg_cohort_note": ("按首购月份分组：每格 = 该月新买家中在其后某月又有购买的比例（首购当月为 100%）；截至月份统计到截至日期。",
+                        "Cohorts by first-purchase month: each cell = share of that month's new buyers who buy again so many "
+                        "months later (the first month is 100%); the as-of month counts up to the as-of day."),
     "seg_cohort_title": ("首购月份留存（复购）", "Retention by first-purchase month"),
     "seg_cohort": ("首购月份", "First-purchase month"),
-    "seg_cohort_offset": ("第 k 个月", "Month k"),
+    "seg_cohort_offset": ("首购后月数", "Months since first purchase"),
     "seg_cohort_size": ("首购人数", "New buyers"),
     "seg_retention": ("留存率", "Retention"),
     # new vs returning
@@ -74,8 +74,8 @@ register({
     "seg_share": ("占比", "Share"),
     "seg_group": ("人群", "Group"),
     # spending tiers
-    "seg_spend_note": ("本{period}（{start} – {as_of}）买家按本{period}支付金额分档（档位见 segments.yaml）。",
-                       "This {period}'s buyers ({start} – {as_of}) by what they paid in it (tiers in segments.yaml)."),
+    "seg_spend_note": ("本{period}（{start} – {as_of}）买家按本{period}支付金额分档（档位可在分层配置中修改）。",
+                       "This {period}'s buyers ({start} – {as_of}) by what they paid in it (the tiers are configurable)."),
     "seg_tier": ("消费档位", "Spending tier"),
     "seg_tier_title": ("消费档位", "Spending tiers"),
     "seg_tier_under": ("< {hi}", "< {hi}"),
