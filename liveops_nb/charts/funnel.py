@@ -13,9 +13,7 @@ import pandas as pd
 
 from ..render.fmt import fmt_value, is_missing
 from ..render.i18n import Lang, register, t
-from .theme import PALETTE
-
-WIDTH = 680
+from .theme import PALETTE, page_width
 
 register({
     "funnel_chart_step": ("环节", "Step"),
@@ -30,19 +28,23 @@ register({
 
 def funnel_frame(df: pd.DataFrame, labels: Sequence[str], lang: Lang = "zh") -> pd.DataFrame:
     """Chart data: one row per step with centred bar ends (x0, x1) and a text label."""
+    from ..render.review import sample  # the small-sample marker
+
     rows = []
+    before: Any = None  # people at the step before
     r: Any  # a row namedtuple; its fields are the columns (the "count" field shadows tuple.count)
     for i, (r, label) in enumerate(zip(df.itertuples(index=False), labels, strict=False)):
         count = 0.0 if is_missing(r.count) else float(r.count)
         n = fmt_value(r.count, "people", lang)
         bench = getattr(r, "bench_p50", float("nan"))
+        conv = sample.rate(r.conversion, before, lang) if i > 0 else ""  # flagged when few people were at the step before
         if i == 0:
             text = t("funnel_chart_label_first", lang, n=n)
         elif not is_missing(bench):
-            text = t("funnel_chart_label_bench", lang, n=n, conv=fmt_value(r.conversion, "ratio", lang),
-                     bench=fmt_value(bench, "ratio", lang))
+            text = t("funnel_chart_label_bench", lang, n=n, conv=conv, bench=fmt_value(bench, "ratio", lang))
         else:
-            text = t("funnel_chart_label", lang, n=n, conv=fmt_value(r.conversion, "ratio", lang))
+            text = t("funnel_chart_label", lang, n=n, conv=conv)
+        before = r.count
         rows.append({"order": i, "step": label, "count": count, "x0": -count / 2, "x1": count / 2, "text": text,
                      "conversion": None if i == 0 or is_missing(r.conversion) else float(r.conversion),
                      "loss": None if i == 0 or is_missing(r.loss) else float(r.loss)})
@@ -66,4 +68,5 @@ def funnel_chart(df: pd.DataFrame, labels: Sequence[str], lang: Lang = "zh", tit
     text = alt.Chart(f.assign(tx=span * 1.05)).mark_text(
         align="left", baseline="middle", fontSize=11, color="#262626").encode(
         x=alt.X("tx:Q", scale=xscale, axis=None), y=y, text="text:N", tooltip=tips)
-    return alt.LayerChart(layer=[bars, text]).properties(width=WIDTH - 120, height=36 * max(len(f), 1), title=title)
+    return alt.LayerChart(layer=[bars, text]).properties(width=page_width(160), height=36 * max(len(f), 1),
+                                                        title=title)

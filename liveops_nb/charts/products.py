@@ -6,9 +6,8 @@ import pandas as pd
 
 from ..metrics import REGISTRY
 from ..render.i18n import Lang, register, t
-from .theme import NEUTRAL, PALETTE
+from .theme import NEUTRAL, PALETTE, page_width
 
-WIDTH = 680
 ROLE_COLORS = {"traffic_driver": PALETTE[1], "profit": PALETTE[0], "regular": NEUTRAL}
 
 register({
@@ -48,29 +47,42 @@ def _with_labels(df: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     return out
 
 
-def gmv_by_product(product_table: pd.DataFrame, lang: Lang = "zh") -> alt.Chart:
-    """Horizontal bars of GMV per product, coloured by role (from ``products.product_table``)."""
+def gmv_by_product(product_table: pd.DataFrame, lang: Lang = "zh") -> alt.LayerChart:
+    """Horizontal bars of GMV per product, coloured by role and labelled with the GMV (``products.product_table``)."""
     df = _with_labels(product_table[["name", "role", "gmv", "units"]], lang)
-    return alt.Chart(df, title=t("products_chart_gmv", lang), width=WIDTH,
-                     height=max(120, 18 * len(df))).mark_bar().encode(
-        x=alt.X("gmv:Q", title=t("products_chart_gmv_axis", lang)),
-        y=alt.Y("name:N", sort="-x", title=t("products_chart_product", lang)),
-        color=_role_color(lang),
-        tooltip=[alt.Tooltip("name:N", title=t("products_chart_product", lang)),
-                 alt.Tooltip("role_label:N", title=t("products_chart_role", lang)),
-                 alt.Tooltip("gmv:Q", title=t("products_chart_gmv_axis", lang), format=",.0f"),
-                 alt.Tooltip("units:Q", title=REGISTRY["units"].label(lang))])
+    df = df.assign(text=[f"¥{g:,.0f}" if g == g else "—" for g in df["gmv"]])
+    order = list(df.sort_values("gmv", ascending=False, kind="stable")["name"])
+    x = alt.X("gmv:Q", title=t("products_chart_gmv_axis", lang),
+              scale=alt.Scale(domain=[0, float(df["gmv"].max() or 1) * 1.15]))
+    y = alt.Y("name:N", sort=order, title=t("products_chart_product", lang))
+    tips = [alt.Tooltip("name:N", title=t("products_chart_product", lang)),
+            alt.Tooltip("role_label:N", title=t("products_chart_role", lang)),
+            alt.Tooltip("gmv:Q", title=t("products_chart_gmv_axis", lang), format=",.0f"),
+            alt.Tooltip("units:Q", title=REGISTRY["units"].label(lang))]
+    bars = alt.Chart(df).mark_bar().encode(x=x, y=y, color=_role_color(lang), tooltip=tips)
+    text = alt.Chart(df).mark_text(align="left", dx=3, fontSize=11, color="#262626").encode(
+        x=x, y=y, text="text:N", tooltip=tips)
+    return alt.layer(bars, text).properties(title=t("products_chart_gmv", lang), width=page_width(220),
+                                            height=max(120, 20 * len(df)))
 
 
-def click_vs_conversion(product_table: pd.DataFrame, lang: Lang = "zh") -> alt.Chart:
-    """Scatter of product click rate vs click→order conversion, sized by GMV, coloured by role."""
+def _point_labels(chart: alt.Chart, x: alt.X, y: alt.Y) -> alt.Chart:
+    """The product's name beside each point (readable without hovering, also in a static report)."""
+    return chart.mark_text(align="left", dx=7, dy=-7, fontSize=11, color="#262626").encode(
+        x=x, y=y, text="label:N")
+
+
+def click_vs_conversion(product_table: pd.DataFrame, lang: Lang = "zh") -> alt.LayerChart:
+    """Scatter of product click rate vs click→order conversion, sized by GMV, coloured by role, points named."""
     df = _with_labels(product_table[["name", "role", "gmv", "product_click_rate", "click_to_order_rate"]], lang)
     df = df.dropna(subset=["product_click_rate", "click_to_order_rate"])
+    df = df.assign(label=[_short(n) for n in df["name"]])
     click, conv = REGISTRY["product_click_rate"].label(lang), REGISTRY["click_to_order_rate"].label(lang)
-    chart = alt.Chart(df, title=t("products_chart_scatter", lang), width=WIDTH, height=280)
-    return chart.mark_circle(opacity=0.75).encode(
-        x=alt.X("product_click_rate:Q", title=click, axis=alt.Axis(format="%")),
-        y=alt.Y("click_to_order_rate:Q", title=conv, axis=alt.Axis(format="%")),
+    x = alt.X("product_click_rate:Q", title=click, axis=alt.Axis(format="%"))
+    y = alt.Y("click_to_order_rate:Q", title=conv, axis=alt.Axis(format="%"))
+    chart = alt.Chart(df)
+    points = chart.mark_circle(opacity=0.75).encode(
+        x=x, y=y,
         size=alt.Size("gmv:Q", title=t("products_chart_gmv_axis", lang)),
         color=_role_color(lang),
         tooltip=[alt.Tooltip("name:N", title=t("products_chart_product", lang)),
@@ -78,15 +90,25 @@ def click_vs_conversion(product_table: pd.DataFrame, lang: Lang = "zh") -> alt.C
                  alt.Tooltip("product_click_rate:Q", title=click, format=".1%"),
                  alt.Tooltip("click_to_order_rate:Q", title=conv, format=".1%"),
                  alt.Tooltip("gmv:Q", title=t("products_chart_gmv_axis", lang), format=",.0f")])
+    return alt.layer(points, _point_labels(chart, x, y)).properties(
+        title=t("products_chart_scatter", lang), width=page_width(220), height=320)
 
 
-def pitch_performance(pitch_table: pd.DataFrame, lang: Lang = "zh") -> alt.Chart:
-    """Scatter, one point per pitch: average online during it vs GMV during it (from ``products.pitch_table``)."""
+def _short(name: object, limit: int = 10) -> str:
+    """A product name short enough to sit beside a point."""
+    text = str(name)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def pitch_performance(pitch_table: pd.DataFrame, lang: Lang = "zh") -> alt.LayerChart:
+    """Scatter, one point per pitch (named): average online during it vs GMV during it (``products.pitch_table``)."""
     df = _with_labels(pitch_table[["name", "role", "start_offset", "minutes", "avg_online", "gmv"]], lang)
-    chart = alt.Chart(df, title=t("products_chart_pitch", lang), width=WIDTH, height=280)
-    return chart.mark_circle(size=90, opacity=0.8).encode(
-        x=alt.X("avg_online:Q", title=t("products_chart_online", lang)),
-        y=alt.Y("gmv:Q", title=t("products_chart_pitch_gmv", lang)),
+    df = df.assign(label=[_short(n) for n in df["name"]])
+    x = alt.X("avg_online:Q", title=t("products_chart_online", lang))
+    y = alt.Y("gmv:Q", title=t("products_chart_pitch_gmv", lang))
+    chart = alt.Chart(df)
+    points = chart.mark_circle(size=90, opacity=0.8).encode(
+        x=x, y=y,
         color=_role_color(lang),
         tooltip=[alt.Tooltip("name:N", title=t("products_chart_product", lang)),
                  alt.Tooltip("role_label:N", title=t("products_chart_role", lang)),
@@ -94,3 +116,5 @@ def pitch_performance(pitch_table: pd.DataFrame, lang: Lang = "zh") -> alt.Chart
                  alt.Tooltip("minutes:Q", title=t("products_chart_minutes", lang), format=".0f"),
                  alt.Tooltip("avg_online:Q", title=t("products_chart_online", lang), format=",.0f"),
                  alt.Tooltip("gmv:Q", title=t("products_chart_pitch_gmv", lang), format=",.0f")])
+    return alt.layer(points, _point_labels(chart, x, y)).properties(
+        title=t("products_chart_pitch", lang), width=page_width(220), height=320)

@@ -12,9 +12,9 @@ import altair as alt
 import pandas as pd
 
 from ..render.i18n import Lang, register, t
-from .theme import BAD, PALETTE
+from .theme import BAD, PALETTE, STATIC_WIDTH, page_width
 
-WIDTH = 680
+WIDTH = STATIC_WIDTH - 160  # the stacked small multiples (a concatenation cannot follow its container)
 
 register({
     "timeline_chart_online_title": ("实时在线人数（蓝色带：商品讲解；红色带：事故/断流）",
@@ -85,7 +85,7 @@ def online_chart(minute: pd.DataFrame, pitches: pd.DataFrame, bands: pd.DataFram
     layers.append(alt.Chart(m).mark_line(color=PALETTE[0], strokeWidth=1.8).encode(
         x=_x(lang), y=alt.Y("online:Q", title=t("timeline_chart_online", lang)),
         tooltip=[hm, alt.Tooltip("online:Q", title=t("timeline_chart_online", lang), format=",")]))
-    return alt.LayerChart(layer=layers).properties(width=WIDTH, height=240,
+    return alt.LayerChart(layer=layers).properties(width=page_width(120), height=240,
                                                    title=t("timeline_chart_online_title", lang))
 
 
@@ -136,4 +136,4 @@ def heatmap_chart(heat: pd.DataFrame, lang: Lang = "zh") -> alt.Chart:
                  alt.Tooltip("count:Q", title=t("timeline_chart_count", lang), format=","),
                  alt.Tooltip("avg_online:Q", title=t("timeline_chart_avg_online", lang), format=",.1f"),
                  alt.Tooltip("per_viewer:Q", title=t("timeline_chart_per_viewer", lang), format=".3f")],
-    ).properties(width=WIDTH, height=130, title=t("timeline_chart_heat_title", lang))
+    ).properties(width=page_width(160), height=130, title=t("timeline_chart_heat_title", lang))

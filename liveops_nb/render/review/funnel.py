@@ -15,6 +15,7 @@ from ..fmt import fmt_value, is_missing
 from ..html import note, table
 from ..i18n import Lang, register, t
 from ..metrics import reason_text
+from . import sample
 
 register({
     "funnel_step_impressions": ("曝光", "Impressions"),
@@ -79,7 +80,8 @@ def display_table(df: pd.DataFrame, data: FunnelData, lang: Lang = "zh", templat
                 (t("funnel_prev_zero", lang) if prev_zero else t("not_available", lang))
         out = {t("funnel_col_step", lang): step_label(r["step"], lang, template),
                t("funnel_col_count", lang): fmt_value(r["count"], "people", lang),
-               t("funnel_col_conversion", lang): fmt_value(r["conversion"], "ratio", lang) if i > 0 else "",
+               t("funnel_col_conversion", lang): (sample.rate(r["conversion"], df["count"].iloc[i - 1], lang)
+                                                   if i > 0 else ""),
                t("funnel_col_loss", lang): fmt_value(r["loss"], "people", lang) if i > 0 else ""}
         if not template:
             out[t("funnel_col_bench", lang)] = fmt_value(r["bench_p50"], "ratio", lang)
@@ -93,6 +95,9 @@ def render(data: FunnelData, lang: Lang = "zh") -> list:
     items: list = [finding_note(f, lang) for f in data.findings]
     if data.illustrative and data.platform["bench_p50"].notna().any():
         items.append(note(t("funnel_bench_illustrative", lang), "warn"))
+    # a step conversion rests on the people at the step before it
+    items += sample.explain([*data.platform["count"].iloc[:-1],
+                             *([] if data.template is None else data.template["count"].iloc[:-1])], lang)
     labels = [step_label(s, lang) for s in data.platform.step]
     items.append(ch.funnel_chart(data.platform, labels, lang, t("funnel_platform_title", lang)))
     num = [t("funnel_col_count", lang), t("funnel_col_conversion", lang), t("funnel_col_loss", lang),

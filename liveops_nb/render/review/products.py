@@ -14,6 +14,7 @@ from ...schema import PRODUCT_STATS
 from ..fmt import fmt_value
 from ..html import note, table
 from ..i18n import Lang, register, t
+from . import sample
 
 __all__ = ["display_mix", "display_table", "render", "role_label"]
 
@@ -49,8 +50,11 @@ def display_table(pt: pd.DataFrame, lang: Lang = "zh", pitches: bool = False) ->
         t("products_price", lang): [fmt_value(v, "CNY", lang) for v in pt["list_price"]],
         col("gmv"): [fmt_value(v, "CNY", lang) for v in pt["gmv"]],
         col("units"): [fmt_value(v, "units", lang) for v in pt["units"]],
-        REGISTRY["product_click_rate"].label(lang): [fmt_value(v, "ratio", lang) for v in pt["product_click_rate"]],
-        REGISTRY["click_to_order_rate"].label(lang): [fmt_value(v, "ratio", lang) for v in pt["click_to_order_rate"]],
+        # rates flagged when they rest on few people: impressed people (click rate), clicking people (conversion)
+        REGISTRY["product_click_rate"].label(lang): [sample.rate(v, n, lang) for v, n in
+                                                     zip(pt["product_click_rate"], pt["impression_uv"], strict=True)],
+        REGISTRY["click_to_order_rate"].label(lang): [sample.rate(v, n, lang) for v, n in
+                                                      zip(pt["click_to_order_rate"], pt["click_uv"], strict=True)],
         col("refund_amount"): [fmt_value(v, "CNY", lang) for v in pt["refund_amount"]],
     })
     if pitches:
@@ -82,7 +86,9 @@ def render(data: ProductsData, lang: Lang = "zh") -> list:
     top = pt.iloc[0]
     shown, mix = display_table(pt, lang, data.pitches_available), display_mix(data.mix, lang)
     items: list = [note(t("products_top", lang, name=top["name"], gmv=fmt_value(top["gmv"], "CNY", lang)), "info"),
-                   table(shown, numeric=shown.columns[2:]),
+                   table(shown, numeric=shown.columns[2:]) + "".join(sample.explain(
+                       [*pt.loc[pt["product_click_rate"].notna(), "impression_uv"],
+                        *pt.loc[pt["click_to_order_rate"].notna(), "click_uv"]], lang)),
                    charts.gmv_by_product(pt, lang), charts.click_vs_conversion(pt, lang),
                    note(t("products_mix_title", lang), "info"), table(mix, numeric=mix.columns[1:]),
                    note(t("products_high_share", lang, v=fmt_value(data.high_price_share, "ratio", lang)), "info")]

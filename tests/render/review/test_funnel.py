@@ -50,7 +50,9 @@ def test_chart_frame_centres_bars():
 
     f = funnel_frame(p, list("ABCDE"), "en")
     assert f.x0.tolist() == [-50, -20, -10, -5, -2.5] and f.x1.tolist() == [50, 20, 10, 5, 2.5]
-    assert f.text.iloc[3] == "10 · 50.0% converted (P50 60.0%)"
+    # 10 of the 20 product-impressed people clicked: 20 < 30 people, so the label carries the few-data marker
+    assert f.text.iloc[3] == "10 · 50.0% ⚠ few data converted (P50 60.0%)"
+    assert f.text.iloc[1] == "40 · 40.0% converted"  # 40 of 100 impressed: enough people
     assert to_svg(funnel_chart(p, list("ABCDE"), "zh", "漏斗")).startswith("<svg")
 
 
@@ -64,3 +66,16 @@ def test_demo_renders(demo_dir, planted, viewer_level):
         assert len(charts) == (2 if viewer_level else 1)
         for c in charts:
             assert to_svg(c).startswith("<svg")
+
+
+def test_step_conversions_resting_on_few_people_are_flagged(tiny_ds):
+    """S1's funnel has 4 impressed, 3 entered …: every conversion rests on fewer than 30 people."""
+    from liveops_nb.render.review import funnel as view
+    from liveops_nb.review import funnel as F
+
+    d = F.build(tiny_ds, "S1")
+    html = "".join(x for x in view.render(d, "zh") if isinstance(x, str))
+    assert "75.0% ⚠样本少" in html  # entered 3 of 4 impressed
+    assert html.count("⚠样本少：") == 1  # one note on the rule
+    frame = view.display_table(d.platform, d, "en")
+    assert frame.iloc[0][frame.columns[2]] == ""  # the first step has no conversion to flag

@@ -40,3 +40,17 @@ def test_demo_pitch_chart(demo_dir, planted):
             for item in items:
                 if not isinstance(item, str):
                     assert "<svg" in to_svg(item)
+
+
+def test_scatter_points_are_named_and_rates_flagged(tiny_ds):
+    """S1: p1 口红 impressed u1, u2 (click rate 1/2 from 2 people), p2 粉底液 impressed u4 — all below 30 people."""
+    from liveops_nb.charts import to_svg
+    from liveops_nb.charts.products import click_vs_conversion
+    from liveops_nb.render.review import products as view
+    from liveops_nb.review import products as P
+
+    d = P.build(tiny_ds, "S1")
+    svg = to_svg(click_vs_conversion(d.table, "zh"))
+    assert "口红" in svg and "粉底液" in svg  # text marks beside the points
+    html = "".join(x for x in view.render(d, "en") if isinstance(x, str))
+    assert "50.0% ⚠ few data" in html

@@ -92,3 +92,15 @@ def test_demo_every_basis_renders(demo_ds, planted, basis):
     for lang in ("zh", "en"):
         items = view.render(data, lang)
         assert items[1].count('class="lo-card') == len(MAIN_KEYS)
+
+
+def test_clipped_bars_show_their_value(tiny_ds):
+    """Refund rate 0.6 vs the P50 0.10 (+500 %) is drawn at the +100 % edge with its exact value written beside it."""
+    from liveops_nb.charts.results import comparison_chart
+
+    comp = results.comparison_table(tiny_ds.kpis(), tiny_ds.session_info, "S1", 10, basis="benchmark",
+                                    benchmarks=load_benchmarks(None))
+    f = comparison_frame(comp, "en").set_index("metric")
+    assert f.at["Refund rate", "text"] == "+500% ▸"
+    svg = to_svg(comparison_chart(comp, "the category P50", "en"))
+    assert "+500% ▸" in svg
