@@ -126,8 +126,8 @@ def build(ds: Dataset, scope: Scope, *, against: str = "previous") -> BridgeData
         if p.label not in own.index and ref.label not in own.index:
             continue
         zero = {"gmv": 0.0, "uv": 0.0, "view_to_order_rate": float("nan"), "aov": float("nan")}
-        before = own.loc[ref.label, list(KEYS)].to_dict() if ref.label in own.index else zero
-        after = own.loc[p.label, list(KEYS)].to_dict() if p.label in own.index else zero
+        before = {k: _num(own.at[ref.label, k]) for k in KEYS} if ref.label in own.index else zero
+        after = {k: _num(own.at[p.label, k]) for k in KEYS} if p.label in own.index else zero
         split = gmv_bridge(before, after)
         rows.append({"scope": scope_id, "name": names.get(scope_id, "") if scope_id != TOTAL else "", **split,
                      **{f"{k}_before": _num(before.get(k)) for k in FACTORS},
@@ -146,4 +146,5 @@ def key_figures(data: BridgeData) -> dict[str, float | str | None]:
 
 
 def _num(v: object) -> float:
-    return float("nan") if v is None or pd.isna(v) else float(v)  # type: ignore[arg-type]
+    x = pd.to_numeric(pd.Series([v], dtype=object), errors="coerce").iloc[0]
+    return float(x) if pd.notna(x) else float("nan")

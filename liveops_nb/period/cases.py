@@ -13,10 +13,12 @@ per time step (the trend), so the summary can say "pitch-in-trough in 6 of 14 se
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from .. import measures
@@ -131,7 +133,7 @@ def recurring(sources: Mapping[str, Mapping[str, Iterable[str]]], sessions: pd.D
 
 
 def _step_label(s: object) -> str:
-    return f"{pd.Timestamp(s):%Y-%m-%d}" if isinstance(s, (pd.Timestamp,)) or hasattr(s, "strftime") else str(s)
+    return f"{pd.Timestamp(s):%Y-%m-%d}" if isinstance(s, (pd.Timestamp, dt.date, np.datetime64)) else str(s)
 
 
 def key_figures(data: CasesData) -> dict[str, float | str | None]:

@@ -107,7 +107,7 @@ def build(ds: Dataset, scope: Scope, *, history_n: int = 6, as_of: pd.Timestamp 
         room_targets = targets[targets["room_id"] == scope_id].set_index("metric")["target"]
         for key in KEYS:
             value = _at(own, p.label, key)
-            hist = [own.at[lbl, key] for lbl in own.index if lbl in history and pd.notna(own.at[lbl, key])]
+            hist = [v for lbl in own.index if lbl in history and pd.notna(v := _at(own, str(lbl), key))]
             ratio = REGISTRY[key].is_ratio
             b50 = bench.value(category, key, "p50") if (category and ratio) else None
             b75 = bench.value(category, key, "p75") if (category and ratio) else None
@@ -145,7 +145,10 @@ def key_figures(data: GoalsData) -> dict[str, float | str | None]:
 
 
 def _at(frame: pd.DataFrame, label: str, key: str) -> float:
-    return float(frame.at[label, key]) if label in frame.index and pd.notna(frame.at[label, key]) else float("nan")
+    if label not in frame.index:
+        return float("nan")
+    v = pd.to_numeric(pd.Series([frame.at[label, key]]), errors="coerce").iloc[0]
+    return float(v) if pd.notna(v) else float("nan")
 
 
 def _num(v: float | None) -> float:

@@ -116,7 +116,8 @@ def channels(ds: Dataset, scope: Scope) -> ChannelsData:
 
 def products_key_figures(data: ProductsData) -> dict[str, float | str | None]:
     """GMV shares by role and of high-order-value items; the best category by conversion."""
-    out: dict[str, float | str | None] = {f"share_{r or 'none'}": float(s) for r, s in zip(data.roles["role"], data.roles["share"], strict=True)}
+    roles = zip(data.roles["role"], data.roles["share"], strict=True)
+    out: dict[str, float | str | None] = {f"share_{r or 'none'}": float(s) for r, s in roles}
     out["high_value_share"] = None if pd.isna(data.high_value_share) else float(data.high_value_share)
     out["top_category"] = data.categories["category"].iloc[0] if len(data.categories) else None
     return out

@@ -9,8 +9,7 @@ import yaml
 
 import liveops_nb
 from liveops_nb.errors import TargetsFileError
-from liveops_nb.period import Scope, parse, read_targets
-from liveops_nb.period import goals
+from liveops_nb.period import Scope, goals, parse, read_targets
 from liveops_nb.period.targets import forecast, total_target
 
 ROOT = Path(__file__).resolve().parents[2]
