@@ -83,7 +83,7 @@ class SegmentsPage(Page):
         lang = self.lang
         as_of = w.DatePicker(value=self.sel.win.as_of.date(), description=t("seg_pick_as_of", lang))
         as_of.add_class("lo-seg-pick-asof")
-        period = w.Dropdown(options=[(t(f"seg_period_{g}", lang), g) for g in ("week", "month")],
+        period = w.Dropdown(options=[(t(f"seg_period_{g}", lang).capitalize(), g) for g in ("week", "month")],
                             value=self.sel.win.granularity, description=t("seg_pick_period", lang))
         period.add_class("lo-seg-pick-period")
         rooms = [(t("seg_all_rooms", lang), "")] + [(name, rid) for rid, name in sorted(self.room_names.items())]

@@ -33,13 +33,14 @@ def layer_bars(board: pd.DataFrame, lang: Lang) -> alt.Chart:
 def cohort_heatmap(cells: pd.DataFrame, lang: Lang) -> alt.Chart:
     """The retention triangle: first-purchase month × months since, coloured and labelled by retention."""
     df = cells.assign(cohort_label=pd.to_datetime(cells["cohort"]).dt.strftime("%Y-%m"))
-    base = alt.Chart(df, title=t("seg_cohort_title", lang), width=min(WIDTH, 70 * (int(df["offset"].max()) + 1)),
+    base = alt.Chart(df, title=t("seg_cohort_title", lang),
+                     width=min(WIDTH, max(240, 70 * (int(df["offset"].max()) + 1))),
                      height=28 * df["cohort_label"].nunique())
-    x = alt.X("offset:O", title=t("seg_cohort_offset", lang))
+    x = alt.X("offset:O", title=t("seg_cohort_offset", lang), axis=alt.Axis(labelAngle=0))
     y = alt.Y("cohort_label:O", title=t("seg_cohort", lang))
     rect = base.mark_rect().encode(
         x=x, y=y, color=alt.Color("retention:Q", title=t("seg_retention", lang), scale=alt.Scale(scheme="blues"),
-                                  legend=alt.Legend(format="%")),
+                                  legend=alt.Legend(format="%", orient="right")),
         tooltip=[alt.Tooltip("cohort_label:O", title=t("seg_cohort", lang)),
                  alt.Tooltip("offset:O", title=t("seg_cohort_offset", lang)),
                  alt.Tooltip("cohort_buyers:Q", title=t("seg_cohort_size", lang)),
