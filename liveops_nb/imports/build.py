@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import ImportFileError
@@ -166,7 +167,30 @@ def product_rows(p: Parsed, session_id: str, mapping: Mapping, batch: Batch) -> 
     batch.add("product_stats", df[[c for c in TABLES["product_stats"].column_names if c in df] + ["_row", "_src"]])
 
 
-def attach_minutes(p: Parsed, sessions: pd.DataFrame, problems: list[ImportFileError],
+def _utc(times: pd.Series) -> np.ndarray:
+    """Tz-aware times as naive UTC ``datetime64[ns]`` (fast to compare)."""
+    return times.dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[ns]").to_numpy()
+
+
+@dataclass(frozen=True)
+class Windows:
+    """Every session's window (start floored to the minute, end; naive UTC) with its id, room and host."""
+
+    floors: np.ndarray
+    ends: np.ndarray
+    ids: np.ndarray
+    rooms: np.ndarray
+    hosts: np.ndarray
+
+
+def windows(sessions: pd.DataFrame) -> Windows:
+    """The sessions' windows, computed once per import for :func:`attach_minutes`."""
+    return Windows(_utc(sessions["start_time"].dt.floor("min")), _utc(sessions["end_time"]),
+                   sessions["session_id"].astype(str).to_numpy(), sessions["room_id"].astype(str).to_numpy(),
+                   sessions["host"].astype(str).to_numpy())
+
+
+def attach_minutes(p: Parsed, w: Windows, problems: list[ImportFileError],
                    room_names: dict[str, str] | None = None) -> str | None:
     """The session whose window contains every minute of ``p`` (see the module docstring), or ``None``."""
     minutes = p.frame["minute"].dropna() if "minute" in p.frame else pd.Series(dtype=object)
@@ -175,24 +199,24 @@ def attach_minutes(p: Parsed, sessions: pd.DataFrame, problems: list[ImportFileE
                                         sheet=p.source.sheet))
         return None
     first, last = minutes.min(), minutes.max()
-    hit = sessions[(sessions["start_time"].dt.floor("min") <= first) & (sessions["end_time"] >= last)]
+    lo = np.datetime64(first.tz_convert("UTC").tz_localize(None), "ns")
+    hi = np.datetime64(last.tz_convert("UTC").tz_localize(None), "ns")
+    hit = np.flatnonzero((w.floors <= lo) & (w.ends >= hi))
     if len(hit) > 1:
-        stem = p.source.path.stem
-        names = room_names or {}
-        named = hit[[any(str(v) in stem for v in (r.room_id, names.get(str(r.room_id)), r.host,
-                                                  str(r.room_id).split("_", 1)[-1]) if v and str(v) != "nan")
-                     for r in hit.itertuples()]]
-        hit = named if len(named) == 1 else hit
+        stem, names = p.source.path.stem, room_names or {}
+        named = [i for i in hit if any(v and v != "nan" and v in stem for v in
+                                       (w.rooms[i], names.get(w.rooms[i]), w.hosts[i], w.rooms[i].split("_", 1)[-1]))]
+        hit = np.asarray(named) if len(named) == 1 else hit
     if len(hit) == 1:
-        return str(hit["session_id"].iat[0])
+        return str(w.ids[hit[0]])
     span = f"{first:%Y-%m-%d %H:%M}–{last:%H:%M}"
-    if hit.empty:
+    if not len(hit):
         problems.append(ImportFileError(p.source.path, f"no session contains its minutes ({span})",
                         "import the session list (or the session's workbook) with it, or check the time zone",
                         sheet=p.source.sheet))
     else:
         problems.append(ImportFileError(p.source.path, f"{len(hit)} sessions were live at {span} "
-                        f"({', '.join(hit['session_id'].astype(str))}); the file does not say which it belongs to",
+                        f"({', '.join(w.ids[hit])}); the file does not say which it belongs to",
                         "put the room's account or name in the file name (e.g. <account>-分钟级数据.xlsx)",
                         sheet=p.source.sheet))
     return None

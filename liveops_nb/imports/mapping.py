@@ -7,6 +7,7 @@ comments of ``data/mappings/douyin.yaml`` and ``generic.yaml``.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import unicodedata
 from collections.abc import Sequence
@@ -27,6 +28,7 @@ _EXTRA = {"sessions": ("room_account", "room_name", "room_id"),
           "minute_stats": ("session_id",), "channels": ("session_id",), "pitches": ("session_id",)}
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def norm(header: object) -> str:
     """A header as compared: NFKC (full-width to ASCII), no spaces, lower case (``人均观看时长（分钟）`` →
     ``人均观看时长(分钟)``)."""

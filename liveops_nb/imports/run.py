@@ -142,6 +142,7 @@ def _run(mapping: Mapping, files: list[Path], folder: Path, report: ImportReport
     rooms = merged.get("rooms", old.get("rooms"))
     room_names = {} if rooms is None else dict(zip(rooms["room_id"].astype(str), rooms["room_name"].astype(str),
                                                    strict=True))
+    spans = None if all_sessions is None or not batch.minute_files else build.windows(all_sessions)
     minute_parts = []
     for p in batch.minute_files:
         if "session_id" in p.frame and p.frame["session_id"].notna().all():  # the export names the session
@@ -150,7 +151,7 @@ def _run(mapping: Mapping, files: list[Path], folder: Path, report: ImportReport
                 minute_parts.append(rows)
                 _result_of(report, p).sessions += sorted(set(rows["session_id"]))
             continue
-        sid = None if all_sessions is None else build.attach_minutes(p, all_sessions, problems, room_names)
+        sid = None if spans is None else build.attach_minutes(p, spans, problems, room_names)
         if all_sessions is None:
             problems.append(ImportFileError(p.source.path, "no session to attach the minutes to",
                                             "import the session list with it", sheet=p.source.sheet))

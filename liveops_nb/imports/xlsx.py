@@ -18,6 +18,7 @@ Old ``.xls`` files, password-protected or corrupt workbooks are refused by the c
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import zipfile
 from dataclasses import dataclass
@@ -77,6 +78,8 @@ def _date_styles(z: zipfile.ZipFile) -> set[int]:
 
 
 def _number_text(raw: str) -> str:
+    if raw.isdigit() and len(raw) <= 15:  # most cells: a plain count
+        return raw
     try:
         f = float(raw)
     except ValueError:
@@ -129,7 +132,92 @@ def read_workbook(path: str) -> list[Sheet]:
         return [_read_sheet(name, z.read(p), strings, dates, epoch) for name, p in sheets]
 
 
+_CELL = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_ATTR = re.compile(r'\b([rst])="([^"]*)"')
+_VALUE = re.compile(r"<v>(.*?)</v>", re.S)
+_TEXT = re.compile(r"<t\b[^>]*>(.*?)</t>", re.S)
+_MERGE = re.compile(r'<mergeCell\b[^>]*\bref="([^"]+)"')
+
+
+class _Fallback(Exception):
+    pass
+
+
+def _unescape(text: str) -> str:
+    return html.unescape(text) if "&" in text else text
+
+
+def _cell_text(kind: str, style: str, v: str | None, inline: str | None, strings: list[str], dates: set[int],
+               epoch: dt.datetime) -> str | None:
+    if kind == "inlineStr":
+        return inline
+    if v is None:
+        return None
+    if kind == "s":
+        return strings[int(v)]
+    if kind in ("str", "e"):
+        return v
+    if kind == "b":
+        return "TRUE" if v == "1" else "FALSE"
+    if int(style or "0") in dates:
+        return _date_text(v, epoch)
+    return _number_text(v)
+
+
+def _fast_cells(data: bytes, strings: list[str], dates: set[int], epoch: dt.datetime) -> dict[int, dict[int, str]]:
+    """Cells by regular expressions over the sheet XML (the common, unprefixed form with cell references)."""
+    text = data.decode("utf-8")
+    head = text[:1000]
+    if "<worksheet" not in head or ":worksheet" in head:
+        raise _Fallback
+    cells: dict[int, dict[int, str]] = {}
+    for m in _CELL.finditer(text):
+        attrs = dict(_ATTR.findall(m.group(1)))
+        ref = _REF.match(attrs.get("r", ""))
+        if ref is None:
+            raise _Fallback
+        body = m.group(2) or ""
+        v = _VALUE.search(body)
+        raw = None if v is None else _unescape(v.group(1))
+        inline = _unescape("".join(_TEXT.findall(body))) if attrs.get("t") == "inlineStr" else None
+        value = _cell_text(attrs.get("t", "n"), attrs.get("s", "0"), raw, inline, strings, dates, epoch)
+        if value is None:
+            continue
+        cells.setdefault(int(ref.group(2)), {})[_col_index(ref.group(1))] = value
+    for ref in _MERGE.findall(text):
+        _merge(cells, ref)
+    return cells
+
+
+def _merge(cells: dict[int, dict[int, str]], ref: str) -> None:
+    """Give a merged range's top-left value to every cell of the range."""
+    a, _, b = ref.partition(":")
+    ma, mb = _REF.match(a), _REF.match(b or a)
+    if not (ma and mb):
+        return
+    c0, r0, c1, r1 = _col_index(ma.group(1)), int(ma.group(2)), _col_index(mb.group(1)), int(mb.group(2))
+    value = cells.get(r0, {}).get(c0)
+    if value is None:
+        return
+    for r in range(r0, r1 + 1):
+        row_cells = cells.setdefault(r, {})
+        for col in range(c0, c1 + 1):
+            row_cells.setdefault(col, value)
+
+
 def _read_sheet(name: str, data: bytes, strings: list[str], dates: set[int], epoch: dt.datetime) -> Sheet:
+    try:
+        cells = _fast_cells(data, strings, dates, epoch)
+    except (_Fallback, UnicodeDecodeError):
+        cells = _tree_cells(data, strings, dates, epoch)
+    numbers = sorted(r for r, v in cells.items() if v)
+    width = max((max(cells[r]) + 1 for r in numbers), default=0)
+    rows = [[cells[r].get(j) for j in range(width)] for r in numbers]
+    return Sheet(name, rows, numbers)
+
+
+def _tree_cells(data: bytes, strings: list[str], dates: set[int], epoch: dt.datetime) -> dict[int, dict[int, str]]:
+    """Cells through ElementTree: any namespace prefix, cells without references."""
     root = ET.fromstring(data)
     cells: dict[int, dict[int, str]] = {}
     for row in root.iter(f"{_NS}row"):
@@ -139,38 +227,12 @@ def _read_sheet(name: str, data: bytes, strings: list[str], dates: set[int], epo
         for c in row.iter(f"{_NS}c"):
             ref = c.get("r")
             col = _col_index(_REF.match(ref).group(1)) if ref else col + 1  # type: ignore[union-attr]
-            kind = c.get("t", "n")
-            if kind == "inlineStr":
-                text = "".join(t.text or "" for t in c.iter(f"{_NS}t"))
-            else:
-                v = c.find(f"{_NS}v")
-                if v is None or v.text is None:
-                    continue
-                if kind == "s":
-                    text = strings[int(v.text)]
-                elif kind in ("str", "e"):
-                    text = v.text
-                elif kind == "b":
-                    text = "TRUE" if v.text == "1" else "FALSE"
-                elif int(c.get("s", "0")) in dates:
-                    text = _date_text(v.text, epoch)
-                else:
-                    text = _number_text(v.text)
-            out[col] = text
+            v = c.find(f"{_NS}v")
+            inline = "".join(t.text or "" for t in c.iter(f"{_NS}t"))
+            text = _cell_text(c.get("t", "n"), c.get("s", "0"), None if v is None else v.text, inline, strings,
+                              dates, epoch)
+            if text is not None:
+                out[col] = text
     for m in root.iter(f"{_NS}mergeCell"):
-        a, _, b = m.get("ref", "").partition(":")
-        ma, mb = _REF.match(a), _REF.match(b or a)
-        if not (ma and mb):
-            continue
-        c0, r0, c1, r1 = _col_index(ma.group(1)), int(ma.group(2)), _col_index(mb.group(1)), int(mb.group(2))
-        value = cells.get(r0, {}).get(c0)
-        if value is None:
-            continue
-        for r in range(r0, r1 + 1):
-            row_cells = cells.setdefault(r, {})
-            for col in range(c0, c1 + 1):
-                row_cells.setdefault(col, value)
-    numbers = sorted(r for r, v in cells.items() if v)
-    width = max((max(cells[r]) + 1 for r in numbers), default=0)
-    rows = [[cells[r].get(j) for j in range(width)] for r in numbers]
-    return Sheet(name, rows, numbers)
+        _merge(cells, m.get("ref", ""))
+    return cells
