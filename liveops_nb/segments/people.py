@@ -45,7 +45,7 @@ def new_vs_returning(daily: pd.DataFrame, win: Window, buckets: int = TREND_BUCK
     for flag, group in (("viewer", "viewers"), ("buyer", "buyers")):
         first = _first_day(d, flag)
         rows = d[d[flag]][["bucket", "user_id"]].drop_duplicates()
-        rows = rows.assign(returning=rows["user_id"].map(first).to_numpy() < rows["bucket"].to_numpy())
+        rows = rows.assign(returning=first.reindex(rows["user_id"]).to_numpy() < rows["bucket"].to_numpy())
         per = rows.groupby("bucket")["returning"].agg(["size", "sum"])
         total = out["bucket"].map(per["size"]).fillna(0).astype("int64")
         back = out["bucket"].map(per["sum"]).fillna(0).astype("int64")

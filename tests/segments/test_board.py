@@ -151,3 +151,16 @@ def test_demo_board_is_plausible(demo_ds):
     assert (cells.loc[cells["offset"] == 0, "retention"] == 1.0).all() and cells["retention"].between(0, 1).all()
     for name in SECTIONS:
         assert build(demo_ds, name, sel) is not None
+
+
+@pytest.mark.parametrize("as_of", ["2026-08-01", "2027-01-04"])
+def test_an_as_of_day_before_or_long_after_the_data(tiny_ds, as_of):
+    sel = selection(tiny_ds, as_of, "week")
+    results = {name: build(tiny_ds, name, sel) for name in SECTIONS}
+    if as_of == "2026-08-01":  # nothing happened yet
+        assert results["layers"].buyers.empty and results["layers"].board["buyers"].sum() == 0
+        assert results["new_returning"].empty and results["cohorts"].empty
+        assert results["spending"]["buyers"].sum() == 0 and results["groups"].regions.empty
+    else:  # 2027-01-04: u1 last bought 118 days ago, u4 119 days ago: both dormant by the default rules
+        assert results["layers"].buyers.set_index("user_id")["layer"].to_dict() == {"u1": "dormant", "u4": "dormant"}
+        assert results["layers"].board.set_index("layer").loc["dormant", "buyers_before"] == 2  # also on 01-03
