@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
@@ -27,7 +27,7 @@ from liveops_nb.abtest.srm import SrmCheck, check_srm
 from liveops_nb.abtest.statistics import ArmStats, Metric, finite
 from liveops_nb.abtest.sums import arm_sums, sufficient_stats, to_arm_stats
 from liveops_nb.abtest.units import metric_type, session_values
-from liveops_nb.errors import LiveOpsError
+from liveops_nb.errors import LiveOpsError, MissingTableError
 from liveops_nb.metrics import get as get_metric
 
 if TYPE_CHECKING:
@@ -98,10 +98,20 @@ class Comparison:
         return (self.rel.effect, self.rel.ci_low, self.rel.ci_high) if self.rel else (math.nan,) * 3
 
 
+Status = Literal["ok", "no_units"]
+"""What an :class:`Analysis` could do: ``ok`` (units were assigned: tests ran) or ``no_units``
+(nothing assigned yet — a planned experiment, or a dataset without an assignments table: no test,
+no split check, no verdict; the page says "no data yet")."""
+
+
 @dataclass(frozen=True)
 class Analysis:
     """Everything :func:`analyze` found: the SRM check, one :class:`Comparison` per metric and
-    treatment, the arms' sums per metric, and per metric that cannot be tested the error saying why."""
+    treatment, the arms' sums per metric, and per metric that cannot be tested the error saying why.
+
+    ``status`` is ``"no_units"`` when no unit is assigned yet: then ``comparisons`` and ``arms`` are
+    empty and the SRM check's counts are all 0 (its p-value means nothing; :attr:`has_units` is False).
+    """
 
     experiment: Experiment
     control: str
@@ -112,6 +122,12 @@ class Analysis:
     comparisons: tuple[Comparison, ...]
     arms: dict[str, dict[str, ArmStats]] = field(default_factory=dict)
     errors: dict[str, LiveOpsError] = field(default_factory=dict)  # metric -> why it cannot be tested
+    status: Status = "ok"
+
+    @property
+    def has_units(self) -> bool:
+        """Whether any unit is assigned (False: nothing to test yet)."""
+        return self.status != "no_units"
 
     def to_frame(self) -> pd.DataFrame:
         """The per-arm table of the A/B page as a DataFrame: one row per metric and arm.
@@ -200,6 +216,9 @@ def analyze(ds: Dataset, experiment_id: str, *, control: str | None = None, trea
     p-values are adjusted across the treatments of each metric with ``options.correction``.
     A metric that cannot be measured is listed in ``errors`` with the reason.
 
+    An experiment without assigned units (planned, or no ``assignments`` table in the data) is
+    no error: the result has ``status == "no_units"`` and no comparisons.
+
     Raises
     ------
     UnknownExperimentError, ExperimentError
@@ -210,7 +229,13 @@ def analyze(ds: Dataset, experiment_id: str, *, control: str | None = None, trea
     treatments = tuple(treatments) if treatments else tuple(v for v in exp.variants if v != control)
     exp.check_variants(control, treatments)
     metrics = tuple(metrics) if metrics else (exp.primary_metric,)
-    srm = check_srm(assignment_counts(ds, exp), exp.weights)
+    try:
+        counts = assignment_counts(ds, exp)
+    except MissingTableError:  # no assignments table: nothing is assigned yet
+        counts = dict.fromkeys(exp.variants, 0)
+    srm = check_srm(counts, exp.weights)
+    if not sum(counts.values()):
+        return Analysis(exp, control, treatments, metrics, options, srm, (), status="no_units")
     comps: list[Comparison] = []
     arms_by_metric: dict[str, dict[str, ArmStats]] = {}
     errors: dict[str, LiveOpsError] = {}

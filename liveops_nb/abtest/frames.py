@@ -71,6 +71,9 @@ def analysis_frame(a: Analysis) -> pd.DataFrame:
     """
     rows: list[dict[str, Any]] = []
     for key in a.metrics:
+        if not a.has_units:
+            rows.append({"metric": key, "error": "no units assigned yet"})
+            continue
         if key in a.errors:
             rows.append({"metric": key, "error": str(a.errors[key])})
             continue

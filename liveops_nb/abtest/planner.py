@@ -45,15 +45,18 @@ class Plan:
     error: LiveOpsError | None = None
 
 
-def plan(ds: Dataset, exp: Experiment, metric: str = "uv_value", *, effect: float = 0.10, alpha: float = 0.05,
+def plan(ds: Dataset, exp: Experiment, metric: str | None = None, *, effect: float = 0.10, alpha: float = 0.05,
          power: float = 0.8, weeks: int = 8, alternative: Alternative = "two-sided") -> Plan:
-    """Units per arm (sessions or viewers, by the experiment's unit) to detect a relative ``effect``.
+    """Units per arm (sessions or viewers, by the experiment's unit) to detect a relative ``effect`` on ``metric``.
+
+    ``metric`` defaults to the experiment's primary metric (the one its verdict is decided on).
 
     The baseline mean and per-unit sd come from the experiment's rooms over the
     ``weeks`` before its start (a ratio metric uses its delta-method sd);
     ``weeks_needed`` (session tests) = all arms' sessions / sessions per week.
     A plan that cannot be made carries the reason in ``error`` (never raises for bad data).
     """
+    metric = metric or exp.primary_metric
     start, end = exp.start - pd.Timedelta(weeks=weeks), exp.start - pd.Timedelta(microseconds=1)
     ids = window_session_ids(ds.session_info, exp, start=start, end=end)
     head: dict[str, Any] = dict(metric=metric, unit=exp.unit, effect=effect, alpha=alpha, power=power, history_start=start,

@@ -77,10 +77,10 @@ def comparison_finding(c: Comparison, correction: AdjustMethod = "holm", n_treat
 
 def findings(a: Analysis, metric: str | None = None) -> list[Finding]:
     """Findings for ``metric`` (default: the first analysed metric); only the SRM block if SRM fails."""
+    if not a.has_units:
+        return [Finding("na", "no_units")]
     if not a.srm.ok:
         return [srm_finding(a.srm)]
-    if not sum(a.srm.counts.values()):
-        return [Finding("na", "no_units")]
     key = metric or (a.metrics[0] if a.metrics else None)
     if key in a.errors:
         return [Finding("na", "metric_unavailable", key, params={"reason": a.errors[key]})]

@@ -69,6 +69,12 @@ def pick_metrics(exp: data.Experiment, requested: str | Sequence[str]) -> tuple[
     return tuple(keys) or (exp.primary_metric,)
 
 
+def plan_default(exp: data.Experiment) -> str:
+    """The planner's metric for ``exp``: its primary metric (the verdict's), else the first measurable one."""
+    keys = measurable(exp.unit)
+    return exp.primary_metric if exp.primary_metric in keys or not keys else keys[0]
+
+
 def metric_options(unit: str, lang: Lang) -> list[tuple[str, str]]:
     """(label, key) of every registry metric measurable with ``unit`` as the unit."""
     return [(REGISTRY[k].label(lang), k) for k in measurable(unit)]  # type: ignore[arg-type]
@@ -190,7 +196,10 @@ class AbTestPage(Page):
         UnknownOptionError
             A name that is none of these.
         """
-        self._rerender(self._apply(**changes))
+        stale = self._apply(**changes)
+        if getattr(self, "w_exp", None) is not None and {"experiment_id", "control"} & set(changes):
+            self._sync_pickers()  # the pickers show what was set from code
+        self._rerender(stale)
 
     def set_plan(self, **changes: Any) -> None:
         """Change the planner's ``metric`` / ``effect`` / ``power``; re-renders the planner only."""
@@ -234,6 +243,8 @@ class AbTestPage(Page):
         return stale
 
     def _default_experiment(self) -> str:
+        if not self.ds.has("assignments"):  # nothing assigned anywhere: the first experiment ("no data yet")
+            return self.experiments.experiment_id.iloc[0]
         for eid in self.experiments.experiment_id:
             if sum(data.assignment_counts(self.ds, data.load_experiment(self.ds, eid)).values()):
                 return eid
@@ -242,7 +253,8 @@ class AbTestPage(Page):
     def _select(self, experiment_id: str) -> None:
         self.exp = data.load_experiment(self.ds, experiment_id)
         self.options = replace(self.options, control=self.exp.control, treatments=self.exp.treatments,
-                               metrics=pick_metrics(self.exp, self.requested_metrics))
+                               metrics=pick_metrics(self.exp, self.requested_metrics),
+                               plan_metric=plan_default(self.exp))
 
     # ------------------------------------------------------------------ widgets
     def _selection_html(self) -> str:
@@ -260,6 +272,8 @@ class AbTestPage(Page):
     def _pickers(self):
         import ipywidgets as w
 
+        from liveops_nb.pages.metric_picker import CheckPicker
+
         lang, o = self.lang, self.options.test
         st, lay = {"description_width": "110px"}, w.Layout(width="460px")
         self.w_exp = w.Dropdown(options=[(f"{r.experiment_id} · {r.name}", r.experiment_id)
@@ -267,7 +281,7 @@ class AbTestPage(Page):
                                 description=t("abtest_pick_experiment", lang), style=st, layout=w.Layout(width="640px"))
         self.w_control = w.Dropdown(description=t("abtest_pick_control", lang), style=st, layout=lay)
         self.w_treat = w.SelectMultiple(description=t("abtest_pick_treatments", lang), rows=3, style=st, layout=lay)
-        self.w_metrics = w.SelectMultiple(description=t("abtest_pick_metrics", lang), rows=6, style=st, layout=lay)
+        self.w_metrics = CheckPicker(t("abtest_pick_metrics", lang), lang=lang)
         for widget, cls in ((self.w_exp, "experiment"), (self.w_control, "control"), (self.w_treat, "treatments"),
                             (self.w_metrics, "metrics")):
             widget.add_class(f"lo-abtest-pick-{cls}")
@@ -290,8 +304,8 @@ class AbTestPage(Page):
                               (self.w_metrics, "metrics"), (alpha, "alpha"), (seq, "sequential"),
                               (sides, "alternative"), (cuped, "cuped"), (corr, "correction")):
             on(widget, field)
-        return w.VBox([self.w_exp, w.HBox([w.VBox([self.w_control, self.w_treat, self.w_metrics]),
-                                           w.VBox([alpha, corr, seq, sides, cuped])])])
+        return w.VBox([self.w_exp, w.HBox([w.VBox([self.w_control, self.w_treat]),
+                                           w.VBox([alpha, corr, seq, sides, cuped])]), self.w_metrics])
 
     def _picked(self, field: str, value: Any) -> None:
         stale = self._apply(**{field: value})
@@ -302,6 +316,7 @@ class AbTestPage(Page):
     def _sync_pickers(self) -> None:
         self._muted = True
         try:
+            self.w_exp.value = self.exp.experiment_id
             arms = [(variant_label(self.exp.variable, v, self.lang), v) for v in self.exp.variants]
             self.w_control.options = arms
             self.w_control.value = self.control
@@ -313,7 +328,7 @@ class AbTestPage(Page):
             if getattr(self, "w_plan_metric", None) is not None:
                 keys = [k for _, k in opts]
                 if self.plan_metric not in keys:
-                    self.options = replace(self.options, plan_metric="uv_value")
+                    self.options = replace(self.options, plan_metric=plan_default(self.exp))
                 self.w_plan_metric.options, self.w_plan_metric.value = opts, self.plan_metric
         finally:
             self._muted = False
@@ -324,7 +339,8 @@ class AbTestPage(Page):
         lang, st = self.lang, {"description_width": "110px"}
         opts = metric_options(self.exp.unit, lang)
         metric = w.Dropdown(options=opts, value=self.plan_metric if self.plan_metric in dict(opts).values()
-                            else self.exp.primary_metric, description=t("abtest_plan_metric", lang), style=st)
+                            else plan_default(self.exp), description=t("abtest_plan_metric", lang), style=st)
+        metric.add_class("lo-abtest-plan-metric")
         effect = w.BoundedFloatText(value=self.plan_effect * 100, min=0.5, max=500, step=0.5,
                                     description=t("abtest_plan_effect", lang), style=st)
         power = w.Dropdown(options=[("80%", 0.8), ("90%", 0.9)], value=self.plan_power,

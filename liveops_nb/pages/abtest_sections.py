@@ -41,6 +41,8 @@ i18n.register({
     "abtest_time_note": ("截至每天结束的累计效果（{metric}）；阴影为 {level} {kind}。",
                          "Cumulative effect up to the end of each day ({metric}); the band is the {level} {kind}."),
     "abtest_kind_ci": ("置信区间", "confidence interval"), "abtest_kind_cs": ("置信序列", "confidence sequence"),
+    "abtest_srm_no_units": ("暂无数据：还没有分组记录，无法检查分流。",
+                            "No data yet: no unit is assigned, so there is no split to check."),
 })
 
 
@@ -53,7 +55,8 @@ class AbOptions:
     control, treatments : the arms compared ("" / () = the experiment's control and its other variants).
     metrics : registry keys tested (the first decides the verdict; () = the primary metric).
     test : how to test — level, sides, sequential, CUPED, correction (:class:`liveops_nb.abtest.analysis.Options`).
-    plan_metric, plan_effect, plan_power : the sample-size planner's metric, target relative lift and power.
+    plan_metric, plan_effect, plan_power : the sample-size planner's metric ("" = the experiment's primary
+        metric), target relative lift and power.
     static : a batch (papermill) page: the archive section points to the interactive page.
     """
 
@@ -61,7 +64,7 @@ class AbOptions:
     treatments: tuple[str, ...] = ()
     metrics: tuple[str, ...] = ()
     test: an.Options = an.DEFAULT_OPTIONS
-    plan_metric: str = "uv_value"
+    plan_metric: str = ""
     plan_effect: float = 0.10
     plan_power: float = 0.8
     static: bool = False
@@ -154,7 +157,8 @@ def _card(ds: Dataset, experiment_id: str, o: AbOptions) -> Card:
 
 
 def _plan(ds: Dataset, experiment_id: str, o: AbOptions) -> Plan:
-    return plan(ds, load_experiment(ds, experiment_id), o.plan_metric, effect=o.plan_effect, alpha=o.test.alpha,
+    exp = load_experiment(ds, experiment_id)
+    return plan(ds, exp, o.plan_metric or exp.primary_metric, effect=o.plan_effect, alpha=o.test.alpha,
                 power=o.plan_power)
 
 
@@ -210,11 +214,13 @@ def _render_card(data: Card, lang: Lang) -> list:
 
 
 def _render_srm(a: an.Analysis, lang: Lang) -> list:
+    if not a.has_units:  # no split to check: no green "split OK, p = 1.000"
+        return [note(t("abtest_srm_no_units", lang), "na")]
     return [note(vd.srm_text(a.srm, lang), "good" if a.srm.ok else "bad")]
 
 
 def _render_results(a: an.Analysis, lang: Lang) -> list:
-    if not sum(a.srm.counts.values()):
+    if not a.has_units:
         return [note(t("abtest_nothing_yet", lang), "na")]
     return _untestable(a, lang) + [x for k in a.metrics if k not in a.errors for x in vd.results_html(a, k, lang)]
 

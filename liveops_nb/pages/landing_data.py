@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
@@ -156,7 +156,7 @@ def ordered(kept: pd.DataFrame, o: Order) -> pd.DataFrame:
     return s.sort_values(o.by, ascending=not o.descending, na_position="last", kind="stable")
 
 
-def groups(kept: pd.DataFrame, o: Order) -> list[tuple[object, pd.DataFrame]]:
+def groups(kept: pd.DataFrame, o: Order) -> list[tuple[Any, pd.DataFrame]]:
     """The sorted sessions cut into groups: ``(week Monday, rows)`` newest week first, ``(room_id, rows)``
     by the room's name, or one page ``(page number, rows)`` of ``o.page_size`` rows when not grouped."""
     s = ordered(kept, o)

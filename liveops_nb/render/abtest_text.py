@@ -58,8 +58,8 @@ register({
                                   " (session regression: one room and one time slot, nothing to adjust for)"),
     "abtest_term_room_id": ("直播间", "room"), "abtest_term_slot": ("时段", "time slot"),
     "abtest_corrected_note": ("（{method} 多重比较校正后）", " ({method}-corrected for multiple arms)"),
-    "abtest_nothing_yet": ("还没有可分析的样本（实验尚未开始或没有分组记录）。",
-                           "Nothing to analyse yet (the experiment has not started or has no assignments)."),
+    "abtest_nothing_yet": ("暂无数据：实验尚未开始或还没有分组记录，暂不下结论。",
+                           "No data yet: the experiment has not started or no unit is assigned, so there is no verdict."),
     "abtest_direction_lower": ("（该指标越低越好）", " (lower is better for this metric)"),
 })
 

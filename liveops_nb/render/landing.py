@@ -97,12 +97,13 @@ def trend_html(rooms: pd.DataFrame, weeks: list, week_rows: pd.DataFrame, lang: 
         head += [REGISTRY[k].label(lang), t("landing_wow", lang)]
     head.append(t("landing_trend", lang))
     body = []
-    for r in rooms.itertuples():
-        cells = [f"<td>{esc(r.room_name)}</td>", f"<td>{esc(r.hosts)}</td>", f'<td class="num">{r.sessions}</td>']
+    for r in rooms.to_dict("records"):
+        cells = [f"<td>{esc(r['room_name'])}</td>", f"<td>{esc(r['hosts'])}</td>", f'<td class="num">{r["sessions"]}</td>']
         for k in keys:
-            cells += [_num(getattr(r, k), k, lang), f'<td class="num">{wow_html(getattr(r, f"{k}_wow"), k, lang)}</td>']
-        title = " · ".join(fmt_value(v, "CNY", lang) for v in r.spark)
-        cells.append(f"<td>{sparkline_svg(r.spark, title)}</td>")
+            cells += [_num(r[k], k, lang), f'<td class="num">{wow_html(r[f"{k}_wow"], k, lang)}</td>']
+        spark: list[float] = list(r["spark"])
+        title = " · ".join(fmt_value(v, "CNY", lang) for v in spark)
+        cells.append(f"<td>{sparkline_svg(spark, title)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     by_week = week_rows.set_index("week")["gmv"].reindex(weeks).fillna(0.0).tolist()
     total = [f'<td colspan="2">{esc(t("landing_total", lang))}</td>', f'<td class="num">{int(latest.sessions)}</td>']
