@@ -1,7 +1,7 @@
 """Detection beyond fixed thresholds: a robust rolling baseline (median / MAD) and change points in the mean.
 
 * :func:`robust_z` — each minute against the median of the minutes before it, in units of their median
-  absolute deviation (MAD, scaled to a normal standard deviation by 1.4826; ``scipy.stats.median_abs_deviation``),
+  absolute deviation (MAD, scaled to a normal standard deviation by 1.4826, as ``scipy.stats.median_abs_deviation``),
   with a floor on the scale so a flat stretch does not turn every small wobble into an anomaly.
   The rolling median / MAD is the Hampel identifier (Hampel 1974; Pearson et al. 2016, "Generalized Hampel
   filters", EURASIP J. Adv. Signal Process.).
@@ -21,6 +21,8 @@ from scipy.stats import median_abs_deviation
 
 from ..errors import LiveOpsError
 
+NORMAL_MAD = 1.482602218505602
+"""1 / Φ⁻¹(3/4): the MAD of a normal sample times this estimates its standard deviation (scipy's ``scale="normal"``)."""
 REL_FLOOR = 0.1
 """The scale of :func:`robust_z` is at least this share of the rolling median (10 %)."""
 
@@ -72,8 +74,8 @@ def robust_z(series: Any, history: int = 15, min_history: int = 5, rel_floor: fl
         return z
     w = windows[enough]
     med = np.nanmedian(w, axis=1)
-    mad = median_abs_deviation(w, axis=1, scale="normal", nan_policy="omit")
-    scale = np.maximum(np.asarray(mad, dtype=float), rel_floor * np.abs(med))
+    mad = NORMAL_MAD * np.nanmedian(np.abs(w - med[:, None]), axis=1)
+    scale = np.maximum(mad, rel_floor * np.abs(med))
     dev = x[enough] - med
     with np.errstate(divide="ignore", invalid="ignore"):
         zz = np.where(scale > 0, dev / np.where(scale > 0, scale, 1.0), np.where(dev == 0, 0.0, np.sign(dev) * np.inf))

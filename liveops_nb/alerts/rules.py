@@ -138,13 +138,22 @@ def load_rules(data_dir: str | Path | None = None) -> Rules:
     AlertRulesError
         If the file is malformed; the message names the rule and the field.
     """
+    own = Path(data_dir) / "alert_rules.yaml" if data_dir is not None else None
     try:
-        path, data = find_config("alert_rules.yaml", data_dir)
-    except AlertRulesError:
-        raise
-    except ConfigError as err:
-        raise AlertRulesError(str(Path(data_dir or ".") / "alert_rules.yaml"), None, None, str(err)) from err
-    return parse_rules(data, str(path or "liveops_nb/defaults/alert_rules.yaml"))
+        st = own.stat() if own is not None and own.is_file() else None
+    except OSError:
+        st = None
+    key = (str(own) if st else None, st.st_size if st else 0, st.st_mtime_ns if st else 0)
+    if key not in _LOADED:
+        try:
+            path, data = find_config("alert_rules.yaml", data_dir)
+        except ConfigError as err:
+            raise AlertRulesError(str(own or "alert_rules.yaml"), None, None, str(err)) from err
+        _LOADED[key] = parse_rules(data, str(path or "liveops_nb/defaults/alert_rules.yaml"))
+    return _LOADED[key]
+
+
+_LOADED: dict[tuple, Rules] = {}  # parsed files by (path, size, mtime): a live refresh does not re-parse
 
 
 def parse_rules(data: Mapping[str, Any], source: str = "alert_rules.yaml") -> Rules:
@@ -257,7 +266,7 @@ def _rule(raw: Mapping[str, Any], source: str) -> Rule:
     enabled = raw.get("enabled", True)
     if not isinstance(enabled, bool):
         raise _fail(source, rid, "enabled", f"must be true or false, not {enabled!r}")
-    fields = dict(
+    fields: dict[str, Any] = dict(
         id=rid, metric=str(metric), kind=kind,
         window=_int(raw, "window", 1, source, rid),
         aggregate=_choice(raw, "aggregate", "mean", AGGREGATES, source, rid),
@@ -291,9 +300,24 @@ def _rule(raw: Mapping[str, Any], source: str) -> Rule:
     if kind == "threshold" and fields["threshold"] is not None and fields["threshold"].of == "stock" \
             and fields["window"] != 1:
         raise _fail(source, rid, "window", "stock_left is a level: its window must be 1")
-    return Rule(**fields, rooms=overrides)  # type: ignore[arg-type]
+    return Rule(**fields, rooms=overrides)
 
 
+def _section(name: str):
+    """Errors of a top-level section name it as the field (``webhook.format``), not as a rule."""
+    def wrap(fn):
+        def inner(raw: Any, source: str):
+            try:
+                return fn(raw, source)
+            except AlertRulesError as err:
+                if err.rule != name:
+                    raise
+                raise AlertRulesError(source, None, f"{name}.{err.field}", err.problem) from None
+        return inner
+    return wrap
+
+
+@_section("baseline")
 def _baseline(raw: Any, source: str) -> Baseline:
     if raw is None:
         return Baseline()
@@ -310,6 +334,7 @@ def _baseline(raw: Any, source: str) -> Baseline:
     return b
 
 
+@_section("webhook")
 def _webhook(raw: Any, source: str) -> Webhook | None:
     if raw is None:
         return None

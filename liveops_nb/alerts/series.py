@@ -65,6 +65,15 @@ def all_minutes(ds: Dataset, metrics: tuple[str, ...]) -> pd.DataFrame:
     return ds.remember(("alerts_minutes", tuple(sorted(metrics))), build)
 
 
+def session_rows(ds: Dataset, metrics: tuple[str, ...], session_id: str) -> pd.DataFrame:
+    """One session's rows of :func:`all_minutes` (in time order; empty when it has no minute data)."""
+    def build() -> dict[str, pd.DataFrame]:
+        every = all_minutes(ds, metrics)
+        return {str(sid): rows.reset_index(drop=True) for sid, rows in every.groupby("session_id", sort=False)}
+    by_session = ds.remember(("alerts_minutes_by_session", tuple(sorted(metrics))), build)
+    return by_session.get(session_id, all_minutes(ds, metrics).iloc[:0])
+
+
 def _intensity(ds: Dataset) -> pd.DataFrame:
     if not ds.has("minute_stats"):
         return pd.DataFrame({"session_id": pd.Series(dtype=object), "minute": pd.Series(dtype="datetime64[ns]"),
@@ -118,21 +127,41 @@ def baseline_sessions(info: pd.DataFrame, session_id: str, b: Baseline) -> list[
     return near.session_id.head(b.sessions).tolist()
 
 
-def room_curve(minutes: pd.DataFrame, sessions: list[str], metric: str, window: int, aggregate: str,
-               min_sessions: int, con: Any = None) -> pd.Series:
-    """The median over ``sessions`` of the metric's window values at each minute of the broadcast (offset).
+def window_matrix(ds: Dataset, metrics: tuple[str, ...], metric: str, window: int, aggregate: str
+                  ) -> tuple[dict[str, int], np.ndarray]:
+    """Every session's window values by minute of the broadcast: (row of each session, sessions × offsets).
 
-    Offsets reached by fewer than ``min_sessions`` sessions are left out.
+    Remembered by the dataset, so each room baseline is a median over some rows.
     """
-    parts = []
-    for _sid, rows in minutes[minutes.session_id.isin(sessions)].groupby("session_id", sort=False):
-        rows = rows.sort_values("offset")
-        parts.append(pd.Series(window_values(rows, metric, window, aggregate, con), index=rows["offset"].to_numpy()))
-    if not parts:
+    def build() -> tuple[dict[str, int], np.ndarray]:
+        every = all_minutes(ds, metrics)
+        width = int(every["offset"].max()) + 1 if len(every) else 0
+        ids = {sid: i for i, sid in enumerate(every["session_id"].unique())}
+        out = np.full((len(ids), width), np.nan)
+        for sid, rows in every.groupby("session_id", sort=False):
+            off = rows["offset"].to_numpy()
+            keep = off >= 0
+            out[ids[sid], off[keep]] = window_values(rows, metric, window, aggregate, ds.con)[keep]
+        return ids, out
+    return ds.remember(("alerts_window_matrix", tuple(sorted(metrics)), metric, window, aggregate), build)
+
+
+def room_curve(matrix: tuple[dict[str, int], np.ndarray], sessions: list[str], min_sessions: int) -> pd.Series:
+    """The median over ``sessions`` of the window values at each minute of the broadcast (offset).
+
+    Offsets reached by fewer than ``min_sessions`` of them are left out.
+    """
+    ids, values = matrix
+    rows = [ids[s] for s in sessions if s in ids]
+    if not rows:
         return pd.Series(dtype=float)
-    wide = pd.concat(parts, axis=1)
-    n = wide.notna().sum(axis=1)
-    return wide.median(axis=1, skipna=True)[n >= min_sessions]
+    part = values[rows]
+    n = np.sum(~np.isnan(part), axis=0)
+    ok = n >= max(min_sessions, 1)
+    if not ok.any():
+        return pd.Series(dtype=float)
+    med = np.nanmedian(part[:, ok], axis=0)
+    return pd.Series(med, index=np.flatnonzero(ok))
 
 
 # ----------------------------------------------------------------------------- stock
@@ -143,6 +172,7 @@ def inventory(ds: Dataset, session_id: str) -> pd.DataFrame | None:
     the table yet is read directly (``inventory.parquet`` / ``inventory.csv``), refusing bad stock values.
     """
     if ds.has("inventory"):
+        ds.preload("inventory")
         inv = ds.frame("inventory", session_id)
         return inv[["product_id", "stock"]].reset_index(drop=True)
     if ds.path is None:
@@ -173,13 +203,35 @@ def stock_left(ds: Dataset, session_id: str, minutes: pd.Series) -> pd.DataFrame
     inv = inventory(ds, session_id)
     if inv is None or inv.empty:
         return None
-    every = ds.remember(("alerts_units",), lambda: ds.kpis("units", by=["session_id", "minute", "product_id"]))
-    if "units" in every.attrs.get("missing", {}):
+    def every() -> dict[str, pd.DataFrame] | None:
+        k = ds.kpis("units", by=["session_id", "minute", "product_id"])
+        if "units" in k.attrs.get("missing", {}):
+            return None
+        return {str(sid): rows for sid, rows in k.groupby("session_id", sort=False)}
+    by_session = ds.remember(("alerts_units",), every)
+    if by_session is None:
         return None
-    units = every[every.session_id == session_id]
-    grid = pd.MultiIndex.from_product([inv.product_id, pd.to_datetime(minutes)], names=["product_id", "minute"])
-    u = units.groupby(["product_id", "minute"])["units"].sum().reindex(grid, fill_value=0.0).fillna(0.0)
-    out = u.groupby(level="product_id").cumsum().rename("sold").reset_index()
-    out = out.merge(inv, on="product_id", how="left")
-    out["stock_left"] = out["stock"] - out["sold"]
-    return out[["product_id", "minute", "stock", "stock_left"]]
+    units = by_session.get(session_id, pd.DataFrame(columns=["product_id", "minute", "units"]))
+    minutes = pd.Series(pd.to_datetime(minutes)).reset_index(drop=True)
+    mins = _ns(minutes)
+    products = inv.product_id.astype(str).to_numpy()
+    sold = np.zeros((len(products), len(mins)))
+    if len(units):
+        at = _ns(units["minute"])
+        pi = pd.Index(products).get_indexer(units["product_id"].astype(str))
+        mi = np.minimum(np.searchsorted(mins, at), max(len(mins) - 1, 0))
+        ok = (pi >= 0) & (len(mins) > 0) & (mins[mi] == at)  # minutes after ``minutes`` (live: not yet seen) left out
+        np.add.at(sold, (pi[ok], mi[ok]), units["units"].to_numpy(dtype=float)[ok])
+    stock = inv["stock"].to_numpy(dtype=float)
+    return pd.DataFrame({"product_id": np.repeat(products, len(mins)),
+                         "minute": pd.concat([minutes] * len(products), ignore_index=True),
+                         "stock": np.repeat(stock, len(mins)),
+                         "stock_left": (stock[:, None] - np.cumsum(sold, axis=1)).ravel()})
+
+
+def _ns(t: pd.Series) -> np.ndarray:
+    """Instants as int64 nanoseconds since the epoch (UTC), for matching minutes."""
+    t = pd.to_datetime(t)
+    if t.dt.tz is not None:
+        t = t.dt.tz_convert("UTC").dt.tz_localize(None)
+    return t.to_numpy(dtype="datetime64[ns]").astype("int64")

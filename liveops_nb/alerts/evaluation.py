@@ -103,19 +103,25 @@ def held_recent_median(x: np.ndarray, op: str, ratio: float, minutes: int, *, mi
     """
     n = len(x)
     flags, thr, ref = np.zeros(n, dtype=bool), np.full(n, np.nan), np.full(n, np.nan)
+    if n == 0:
+        return flags, thr
+    xf = np.where(np.isfinite(x), x, np.nan)
+    windows = np.lib.stride_tricks.sliding_window_view(np.concatenate([np.full(minutes, np.nan), xf]), minutes)[:n]
+    enough = np.sum(~np.isnan(windows), axis=1) >= min_history
+    rolling = np.full(n, np.nan)
+    if enough.any():
+        rolling[enough] = np.nanmedian(windows[enough], axis=1)
+    le, lt = op in ("<", "<="), op == "<"
     for i in range(n):
-        if i > 0 and flags[i - 1]:
-            ref[i] = ref[i - 1]
-        else:
-            hist = x[max(0, i - minutes):i]
-            hist = hist[np.isfinite(hist)]
-            if len(hist) >= min_history:
-                ref[i] = np.median(hist)
+        ref[i] = ref[i - 1] if i > 0 and flags[i - 1] else rolling[i]
         thr[i] = ratio * ref[i]
-        hit = bool(ref[i] > 0 and ref[i] >= min_reference and compare(x[i:i + 1], op, thr[i:i + 1])[0])
+        r, v = ref[i], xf[i]
+        if not (r > 0 and r >= min_reference and v == v):
+            continue
+        hit = (v < thr[i] if lt else v <= thr[i]) if le else (v > thr[i] if op == ">" else v >= thr[i])
         if hit and onset is not None and not (i > 0 and flags[i - 1]):
-            before = x[max(0, i - onset_minutes):i]
-            hit = bool(len(before) and np.nanmax(before) >= onset * ref[i])
+            before = xf[max(0, i - onset_minutes):i]
+            hit = bool(len(before) and np.nanmax(before) >= onset * r) if not np.isnan(before).all() else False
         flags[i] = hit
     return flags, thr
 
@@ -228,8 +234,15 @@ def _stock_alerts(rule: Rule, stock: pd.DataFrame | None, *, session_id: str, ro
     th = rule.threshold
     if stock is None or stock.empty or th is None:
         return []
-    out = []
-    for pid, rows in stock.groupby("product_id", sort=True):
+    out: list[Alert] = []
+    every = stock["stock_left"].to_numpy(dtype=float)
+    limit = (np.full(len(every), th.value) if th.of is None
+             else float(th.ratio or 0) * stock["stock"].to_numpy(dtype=float))
+    hit = compare(every, rule.comparison, limit)
+    if not hit.any():
+        return out
+    hit_products = set(stock["product_id"].to_numpy()[hit])
+    for pid, rows in stock[stock["product_id"].isin(hit_products)].groupby("product_id", sort=True):
         x = rows["stock_left"].to_numpy(dtype=float)
         thr = (np.full(len(x), th.value) if th.of is None
                else float(th.ratio or 0) * rows["stock"].to_numpy(dtype=float))
@@ -275,7 +288,7 @@ def rule_metrics(rules: Rules) -> tuple[str, ...]:
 def room_baselines(ds: Dataset, session_id: str, rules: Rules) -> dict[str, pd.Series]:
     """Per ``room_median`` rule: the room's typical window-value curve by offset (remembered by the dataset)."""
     def build() -> dict[str, pd.Series]:
-        minutes = series.all_minutes(ds, rule_metrics(rules))
+        metrics = rule_metrics(rules)
         sessions = series.baseline_sessions(ds.session_info, session_id, rules.baseline)
         room = str(ds.session(session_id).room_id)
         out = {}
@@ -283,8 +296,8 @@ def room_baselines(ds: Dataset, session_id: str, rules: Rules) -> dict[str, pd.S
             rule = r.for_room(room)
             if rule.enabled and rule.kind == "threshold" and rule.threshold is not None \
                     and rule.threshold.of == "room_median":
-                out[rule.id] = series.room_curve(minutes, sessions, rule.metric, rule.window, rule.aggregate,
-                                                 rules.baseline.min_sessions, ds.con)
+                matrix = series.window_matrix(ds, metrics, rule.metric, rule.window, rule.aggregate)
+                out[rule.id] = series.room_curve(matrix, sessions, rules.baseline.min_sessions)
         return out
     return ds.remember(("alerts_baselines", session_id, rules), build)
 
@@ -317,8 +330,7 @@ def evaluate(ds: Dataset, session_id: str, rules: Rules | None = None, *, upto: 
     """
     info = ds.session(session_id)
     rules = rules if rules is not None else load_rules(ds.path)
-    minutes = series.all_minutes(ds, rule_metrics(rules))
-    rows = minutes[minutes.session_id == session_id]
+    rows = series.session_rows(ds, rule_metrics(rules), session_id)
     last = _upto_minute(upto, info.start_time)
     if last is not None:
         rows = rows[rows.minute <= last]
