@@ -45,6 +45,7 @@ from .outcomes import BatchSummary, SessionOutcome, select_sessions
 
 DEFAULT_NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "01-session-review.ipynb"
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "nbconvert"
+WORKBOOK = "review.xlsx"  # the review as an Excel workbook (复盘表), beside review.html
 STOP_GRACE_SECONDS = 20.0  # after a stop: how long sessions in flight may take to finish or discard their build
 
 
@@ -64,6 +65,9 @@ def run_one(session_id: str, data_dir: Path, out: Path, *, notebook: Path = DEFA
             stop: threading.Event | None = None) -> SessionOutcome:
     """Execute the review for one session into ``out/<report_dir_name(session_id)>`` atomically.
 
+    The folder holds the executed notebook, its static HTML, the key figures and the Excel workbook
+    (:data:`WORKBOOK`).
+
     ``validate=False`` skips the data checks in the notebook (``run_batch`` ran them once for all sessions);
     ``kernels`` lends a warm kernel (default: a new kernel for this session only); ``stop`` set while the
     session runs turns its failure into ``interrupted`` (its kernel was killed; nothing is written).
@@ -80,7 +84,8 @@ def run_one(session_id: str, data_dir: Path, out: Path, *, notebook: Path = DEFA
             pm.execute_notebook(
                 str(notebook), str(nb_out), kernel_name=kernel_name, progress_bar=False, **warm,
                 parameters={"session_id": session_id, "data_dir": str(data_dir), "lang": lang, "mode": "static",
-                            "validate": validate, "key_figures_path": str(tmp / DONE_MARKER)})
+                            "validate": validate, "key_figures_path": str(tmp / DONE_MARKER),
+                            "workbook_path": str(tmp / WORKBOOK)})
         except BaseException:
             if kernels is not None:
                 kernels.discard()

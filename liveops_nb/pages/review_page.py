@@ -161,6 +161,7 @@ class ReviewPage(Page):
         return [*level, w.VBox([self.picker.widget, self.basis_widget, self._header])]
 
     def _refresh_header(self) -> None:
+        self._reset_export()
         if self._header is not None:
             self._header.value = self._header_html()
 
@@ -202,9 +203,80 @@ class ReviewPage(Page):
             Path(path).write_text(json.dumps(figures, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
         return figures
 
+    def workbook_bytes(self) -> bytes:
+        """The current session's review as an Excel workbook (复盘表): one sheet per section, in the page's language."""
+        from ..render.review.workbook import workbook_bytes
+
+        assert self.session_id  # callers check
+        built = {name: self._built_items(name, self.session_id)[0] for name in sections.REVIEW}
+        return workbook_bytes(built, self.lang, self._workbook_title())
+
+    def save_workbook(self, path: str | Path) -> Path:
+        """Write the current session's workbook (:meth:`workbook_bytes`) at ``path`` atomically; returns the path."""
+        from ..io.atomic import write_atomic
+
+        return write_atomic(Path(path), self.workbook_bytes())
+
+    def export(self, path: str = "") -> None:
+        """Cell: the review as an Excel workbook (复盘表).
+
+        Static (batch): written to ``path`` when given, with a link to it (the file sits beside the HTML).
+        Interactive (Voila, JupyterLab): a button that builds the workbook of the session shown and offers it
+        as a download.
+        """
+        from IPython.display import HTML, display
+
+        if not self._ready() or not self.session_id:
+            return
+        if self.static:
+            if path:
+                written = self.save_workbook(path)
+                display(HTML(self._workbook_link(written.name)))
+            return
+        import ipywidgets as w
+
+        self._export_button = w.Button(description=t("wb_build", self.lang), icon="file-excel-o",
+                                       layout=w.Layout(width="auto"))
+        self._export_link = w.HTML("")
+        self._export_button.on_click(lambda _b: self._offer_workbook())
+        box = w.VBox([self._export_button, self._export_link])
+        box.add_class("lo-export")
+        display(box)
+
+    def _offer_workbook(self) -> None:
+        """Build the workbook of the session shown and put a download link (a data: URL) under the button."""
+        import base64
+
+        from ..render.review.workbook import MIME
+
+        data = base64.b64encode(self.workbook_bytes()).decode("ascii")
+        self._export_link.value = self._workbook_link(f"data:{MIME};base64,{data}", self._workbook_file_name())
+
+    def _workbook_link(self, href: str, download: str = "") -> str:
+        name = esc(download or href)
+        return (f'<div class="lo" style="margin:8px 0"><a href="{esc(href)}" download="{name}" '
+                f'style="font-weight:600">⬇ {esc(t("wb_download", self.lang))}</a> '
+                f'<span style="color:#8c8c8c">{esc(download or href)}</span></div>')
+
+    def _workbook_title(self) -> str:
+        s = self.ds.session(self.session_id)
+        return t("wb_title", self.lang, room=s.room_name, start=f"{s.start_time:%Y-%m-%d %H:%M}")
+
+    def _workbook_file_name(self) -> str:
+        s = self.ds.session(self.session_id)
+        stem = "复盘表" if self.lang == "zh" else "review"
+        return f"{stem}-{s.room_name}-{s.start_time:%Y%m%d-%H%M}.xlsx"
+
+    def _reset_export(self) -> None:
+        """The session or language changed: an earlier download link no longer fits."""
+        if getattr(self, "_export_link", None) is not None:
+            self._export_link.value = ""
+            self._export_button.description = t("wb_build", self.lang)
+
     # ------------------------------------------------------------------ events
     def select(self, session_id: str) -> None:
         """Show another session (picker callback); re-renders every displayed section."""
+        self._reset_export()
         self.session_id = session_id
         self._warn(None)
         self._rerender()

@@ -5,7 +5,9 @@ tables as a ``dict`` of DataFrames:
 
 * every table of the section under its field name (e.g. ``traffic(ds, sid)["channels"]``);
 * ``"values"`` -- the section's single values, one row each (``name``, ``value``);
-* ``"findings"`` -- the section's findings (``code``, ``params``), when it has any.
+* ``"findings"`` -- the section's findings (``code``, ``params`` …; a diagnosis finding's evidence is its
+  ``params``), when it has any, and ``"figures"`` -- the diagnosis findings' numbers with their scopes;
+* a nested result's tables under ``<field>.<name>`` (the audience's ``portrait.gender`` …).
 
 >>> from liveops_nb.review import frames
 >>> traffic = frames.traffic(ds, "S1")                  # devtools/tiny.py's first session
@@ -14,7 +16,7 @@ tables as a ``dict`` of DataFrames:
 0       organic  1.0  100.0  0.333333
 1          paid  2.0  400.0  0.666667
 >>> sorted(traffic)
-['channels', 'findings', 'groups', 'values']
+['channels', 'findings', 'groups', 'minutes', 'values']
 """
 from __future__ import annotations
 
@@ -69,8 +71,18 @@ def to_frames(data: Any) -> dict[str, pd.DataFrame]:
             out[f.name] = v.copy()
         elif f.name == "findings" and isinstance(v, (tuple, list)):
             out["findings"] = findings_frame(v)
+            if any(getattr(x, "figures", None) for x in v):
+                out["figures"] = figures_frame(v)
+        elif isinstance(v, Mapping) and v and all(isinstance(x, pd.DataFrame) for x in v.values()):
+            out.update({f"{f.name}.{k}": x.copy() for k, x in v.items()})  # e.g. a portrait's tables
         elif isinstance(v, Mapping):
             values += [(f"{f.name}.{k}", x) for k, x in v.items()]
+        elif dataclasses.is_dataclass(v) and not isinstance(v, type) and any(
+                isinstance(getattr(v, g.name), (pd.DataFrame, Mapping)) for g in dataclasses.fields(v)):
+            nested = to_frames(v)  # a nested section result (the audience's portrait): its tables and values
+            nested_values = nested.pop("values")
+            out.update({f"{f.name}.{k}": x for k, x in nested.items()})
+            values += [(f"{f.name}.{n}", x) for n, x in zip(nested_values["name"], nested_values["value"], strict=True)]
         elif v is not None and not isinstance(v, (str, int, float, bool, tuple)) and dataclasses.is_dataclass(v):
             values += [(f"{f.name}.{k}", x) for k, x in dataclasses.asdict(v).items()]  # type: ignore[arg-type]
         else:
@@ -80,10 +92,36 @@ def to_frames(data: Any) -> dict[str, pd.DataFrame]:
     return out
 
 
+FINDING_COLUMNS: tuple[str, ...] = ("code", "params", "severity", "metric", "impact", "lever", "explains")
+
+
 def findings_frame(findings: Any) -> pd.DataFrame:
-    """Findings (objects with ``code`` and ``params``) as rows ``code``, ``params``."""
-    rows = [{"code": getattr(f, "code", str(f)), "params": dict(getattr(f, "params", {}) or {})} for f in findings]
-    return pd.DataFrame(rows, columns=["code", "params"])
+    """Findings as rows ``code, params, severity, metric, impact, lever, explains``.
+
+    A section's finding carries ``params``; a diagnosis finding carries ``evidence`` (shown as its
+    ``params``), a severity, the metric it is about, its estimated GMV impact, lever and the metrics it
+    explains (None where a finding has no such attribute). Its numbers with scopes: :func:`figures_frame`.
+    """
+    rows = []
+    for f in findings:
+        params = getattr(f, "params", None)
+        if params is None:
+            params = getattr(f, "evidence", None)
+        explains = getattr(f, "explains", None)
+        rows.append({"code": getattr(f, "code", str(f)), "params": dict(params or {}),
+                     "severity": getattr(f, "severity", None), "metric": getattr(f, "metric", None),
+                     "impact": getattr(f, "impact", None), "lever": getattr(f, "lever", None),
+                     "explains": None if explains is None else tuple(explains)})
+    return pd.DataFrame(rows, columns=list(FINDING_COLUMNS))
+
+
+def figures_frame(findings: Any) -> pd.DataFrame:
+    """The scoped numbers of diagnosis findings: ``finding`` (its position), ``code``, ``name``, ``value``,
+    ``unit``, ``scope``, ``n`` — one row per figure."""
+    rows = [{"finding": i, "code": f.code, "name": fig.name, "value": fig.value, "unit": fig.unit,
+             "scope": fig.scope, "n": fig.n}
+            for i, f in enumerate(findings) for fig in (getattr(f, "figures", None) or ())]
+    return pd.DataFrame(rows, columns=["finding", "code", "name", "value", "unit", "scope", "n"])
 
 
 def section(ds: Dataset, session_id: str, name: str, **options: Any) -> dict[str, pd.DataFrame]:

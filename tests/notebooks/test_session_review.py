@@ -72,7 +72,7 @@ def test_batch_with_one_broken_session(tmp_path):
     assert status == {"S1": "ok", "S404": "failed"}
     assert "S404" in summary.failed[0].error
     report = out / report_dir_name("S1")  # a readable slug plus a short hash of the id
-    assert {p.name for p in report.iterdir()} == {"review.ipynb", "review.html", "key_figures.json"}
+    assert {p.name for p in report.iterdir()} == {"review.ipynb", "review.html", "key_figures.json", "review.xlsx"}
     assert json.loads((report / "key_figures.json").read_text(encoding="utf-8"))["kpis"]["gmv"] == 500
     html = (report / "review.html").read_text(encoding="utf-8")
     assert "data:image/svg+xml" in html  # charts embedded as SVG
