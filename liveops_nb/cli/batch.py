@@ -9,6 +9,13 @@ from .common import HelpFormatter, data_dir, data_options
 
 
 def _batch(args: argparse.Namespace) -> int:
+    if args.period is not None:  # one period review instead of the session reviews
+        from ..batch.period import run_period
+
+        outcome = run_period(data_dir(args), args.period, args.out, rooms=args.rooms, lang=args.lang,
+                             notebook=args.notebook)
+        print(outcome.text())
+        return 0 if not outcome.section_errors else 2
     try:
         from ..batch import run_batch
 
@@ -42,4 +49,8 @@ def add_commands(sub: argparse._SubParsersAction, lang: argparse.ArgumentParser)
     b.add_argument("--force", action="store_true",
                    help="rerun sessions that already have a complete report (default: skip them, so a rerun resumes)")
     b.add_argument("--notebook", default=None, help="notebook to execute (default notebooks/01-session-review.ipynb)")
+    b.add_argument("--period", default=None, metavar="PERIOD",
+                   help="run the period review (notebooks/04-period-review.ipynb) once instead: 2026-10-12, 2026-W41, "
+                        "2026-10 or 2026-Q4 ('' = the latest week); into OUT/period-<label>/ with the HTML and xlsx exports")
+    b.add_argument("--rooms", default="", help="with --period: comma-separated room ids (default all rooms)")
     b.set_defaults(func=_batch)

@@ -83,7 +83,7 @@ def _goals(ds: Dataset, label: str, o: PeriodOptions) -> goals.GoalsData:
 
 
 def _bridge(ds: Dataset, label: str, o: PeriodOptions) -> bridge.BridgeData:
-    return _remember(ds, "bridge", label, o, lambda: bridge.build(ds, scope_of(label, o)))
+    return _remember(ds, "bridge", label, o, lambda: bridge.build(ds, scope_of(label, o), history_n=o.history_n))
 
 
 def _cases(ds: Dataset, label: str, o: PeriodOptions) -> cases.CasesData:

@@ -24,7 +24,7 @@ import pandas as pd
 
 from .. import measures
 from ..errors import BridgeInputError
-from .frames import Scope, period_kpis, room_names
+from .frames import Scope, periods_frame, room_names
 
 if TYPE_CHECKING:
     from ..dataset import Dataset
@@ -110,15 +110,18 @@ class BridgeData:
     table: pd.DataFrame
 
 
-def build(ds: Dataset, scope: Scope, *, against: str = "previous") -> BridgeData:
-    """The bridge of ``scope``'s period against the previous period (``against="cycle"``: one cycle earlier)."""
-    from .goals import TOTAL
+def build(ds: Dataset, scope: Scope, *, against: str = "previous", history_n: int | None = None) -> BridgeData:
+    """The bridge of ``scope``'s period against the previous period (``against="cycle"``: one cycle earlier).
+
+    Reads the results section's KPIs (:func:`.frames.periods_frame` with the results' keys and look-back,
+    ``history_n`` as there), so a page showing both asks the engine once.
+    """
+    from .goals import HISTORY_N, TOTAL, lookback
+    from .goals import KEYS as RESULT_KEYS
 
     p = scope.period
     ref = p.previous if against == "previous" else p.cycle_earlier
-    by_room = period_kpis(ds, KEYS, [ref, p], by=["room_id"], rooms=scope.rooms)
-    total = period_kpis(ds, KEYS, [ref, p], rooms=scope.rooms).assign(room_id=TOTAL)
-    frame = pd.concat([by_room, total], ignore_index=True)
+    frame = periods_frame(ds, scope, RESULT_KEYS, lookback(p.grain, history_n or HISTORY_N))
     names = room_names(ds)
     rows = []
     for scope_id in [*scope.room_ids(ds), TOTAL]:

@@ -22,13 +22,15 @@ import numpy as np
 import pandas as pd
 
 from .. import measures
-from .frames import Scope, sessions_in
+from .frames import Scope, session_kpis, sessions_in
 
 if TYPE_CHECKING:
     from ..dataset import Dataset
 
 KEYS: tuple[str, ...] = ("gmv", "gpm", "uv", "view_to_order_rate", "aov")
 FACTORS: tuple[str, ...] = ("uv", "view_to_order_rate", "aov")
+SESSION_KEYS: tuple[str, ...] = ("gmv", "gpm", "uv", "view_to_order_rate", "aov", "uv_value")
+"""Per-session KPIs the cases and the hosts / rooms comparison read (one query for both)."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class RecurringData:
 def build(ds: Dataset, scope: Scope, *, n: int = 3, problems: Mapping[str, Iterable[str]] | None = None) -> CasesData:
     """Best and worst sessions of ``scope`` (see the module docstring); ``problems``: codes per session id."""
     sessions = sessions_in(ds, scope)
-    k = ds.kpis(list(KEYS), by=["session_id"], where=scope.where()).merge(sessions, on="session_id")
+    k = session_kpis(ds, scope, SESSION_KEYS)[["session_id", *KEYS]].merge(sessions, on="session_id")
     median = {key: float(k[key].median()) if k[key].notna().any() else float("nan") for key in KEYS}
     ranked = k.sort_values(["gpm", "session_id"], ascending=[False, True], na_position="last", kind="stable")
     ranked = ranked[ranked["gpm"].notna()]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .. import measures
-from .frames import Scope, room_names, sessions_in
+from .frames import Scope, room_names, session_kpis, sessions_in
 
 if TYPE_CHECKING:
     from ..dataset import Dataset
@@ -50,7 +50,9 @@ def _table(ds: Dataset, scope: Scope, dim: str, per_session: pd.DataFrame, sessi
 def build(ds: Dataset, scope: Scope) -> CompareData:
     """Hosts and rooms of ``scope``'s period compared (see the module docstring)."""
     sessions = sessions_in(ds, scope)
-    per_session = ds.kpis(list(INTERVAL_KEYS), by=["session_id"], where=scope.where())
+    from .cases import SESSION_KEYS
+
+    per_session = session_kpis(ds, scope, SESSION_KEYS)[["session_id", *INTERVAL_KEYS]]
     per_session = per_session.merge(sessions[["session_id", "host", "room_id"]], on="session_id")
     hosts = _table(ds, scope, "host", per_session, sessions)
     hosts.insert(1, "name", hosts["who"])

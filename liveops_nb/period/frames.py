@@ -73,6 +73,24 @@ def period_kpis(ds: Dataset, keys: Sequence[str], periods: Iterable[Period], *, 
     return out[out["period"] != ""].reset_index(drop=True)
 
 
+def periods_frame(ds: Dataset, scope: Scope, keys: Sequence[str], back: int) -> pd.DataFrame:
+    """KPIs ``keys`` per room and in total (``room_id`` ``__total__``) for the scope's period and the ``back``
+    periods before it: two engine queries, remembered per scope, keys and ``back`` (results and bridge share them)."""
+    periods = [scope.period.shift(-i) for i in range(back + 1)]
+
+    def make() -> pd.DataFrame:
+        by_room = period_kpis(ds, keys, periods, by=["room_id"], rooms=scope.rooms)
+        total = period_kpis(ds, keys, periods, rooms=scope.rooms).assign(room_id="__total__")
+        return pd.concat([by_room, total], ignore_index=True)
+    return ds.remember(("period_frame", scope, tuple(keys), back), make)
+
+
+def session_kpis(ds: Dataset, scope: Scope, keys: Sequence[str]) -> pd.DataFrame:
+    """KPIs ``keys`` of each of the scope's sessions (one query, remembered; cases and the comparison share it)."""
+    return ds.remember(("period_sessions", scope, tuple(keys)),
+                       lambda: ds.kpis(list(keys), by=["session_id"], where=scope.where()))
+
+
 def sessions_in(ds: Dataset, scope: Scope, period: Period | None = None) -> pd.DataFrame:
     """The scope's sessions in ``period`` (default the scope's): ``ds.session_dims`` rows plus name, title, times."""
     dims = ds.session_dims

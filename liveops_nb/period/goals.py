@@ -24,7 +24,7 @@ from .. import measures
 from ..config import load_benchmarks
 from ..metrics import REGISTRY
 from . import targets as tg
-from .frames import Scope, period_kpis, room_categories, room_names, sessions_in
+from .frames import Scope, periods_frame, room_categories, room_names, sessions_in
 from .periods import CYCLE, elapsed_days
 
 if TYPE_CHECKING:
@@ -32,6 +32,13 @@ if TYPE_CHECKING:
 
 KEYS: tuple[str, ...] = ("gmv", "uv", "buyers", "view_to_order_rate", "aov", "uv_value", "gpm",
                          "avg_watch_seconds", "refund_rate")
+HISTORY_N = 6
+"""Earlier periods in the room's history median (default)."""
+
+
+def lookback(grain: str, history_n: int = HISTORY_N) -> int:
+    """Periods before this one the results read: the history and the period one cycle earlier."""
+    return max(history_n, CYCLE[grain][1])
 """The registry metrics of the results section (and of the hosts/rooms comparison)."""
 TOTAL = "__total__"
 """``scope`` value of the rows of all rooms chosen together."""
@@ -73,7 +80,7 @@ class GoalsData:
         return self.table.pivot(index="scope", columns="key", values=column)[list(KEYS)]
 
 
-def build(ds: Dataset, scope: Scope, *, history_n: int = 6, as_of: pd.Timestamp | None = None) -> GoalsData:
+def build(ds: Dataset, scope: Scope, *, history_n: int = HISTORY_N, as_of: pd.Timestamp | None = None) -> GoalsData:
     """Results vs goals of ``scope`` (see the module docstring).
 
     Parameters
@@ -84,11 +91,10 @@ def build(ds: Dataset, scope: Scope, *, history_n: int = 6, as_of: pd.Timestamp 
     as_of : the day the data run to (default: the last session day); sets the days elapsed.
     """
     p = scope.period
-    back = max(history_n, CYCLE[p.grain][1])
+    back = lookback(p.grain, history_n)
     periods = [p.shift(-i) for i in range(back + 1)]
-    by_room = period_kpis(ds, KEYS, periods, by=["room_id"], rooms=scope.rooms)
-    total = period_kpis(ds, KEYS, periods, rooms=scope.rooms).assign(room_id=TOTAL)
-    frame = pd.concat([by_room, total], ignore_index=True)
+    frame = periods_frame(ds, scope, KEYS, back)
+    by_room = frame[frame["room_id"] != TOTAL]
     history = {x.label for x in periods[1:history_n + 1]}
     names = room_names(ds)
     cats = room_categories(ds)
