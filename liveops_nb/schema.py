@@ -221,6 +221,25 @@ INCIDENTS = _register(Table(
         _c("note", "string", "说明", "Note", required=False, nullable=True),
     )))
 
+RUN_SHEET = _register(Table(
+    "run_sheet", "排品计划", "Run sheet (planned pitches)", "aggregate", ("session_id", "product_id", "planned_start"),
+    refs={"session_id": "sessions.session_id", "product_id": "products.product_id"},
+    in_session_window=("planned_start", "planned_end"), columns=(
+        _c("session_id", "string", "场次ID", "Session ID"),
+        _c("product_id", "string", "商品ID", "Product ID"),
+        _c("planned_start", "timestamp", "计划讲解开始", "Planned pitch start"),
+        _c("planned_end", "timestamp", "计划讲解结束", "Planned pitch end"),
+    )))
+
+INVENTORY = _register(Table(
+    "inventory", "库存", "Stock at session start", "aggregate", ("session_id", "product_id"),
+    refs={"session_id": "sessions.session_id", "product_id": "products.product_id"}, columns=(
+        _c("session_id", "string", "场次ID", "Session ID"),
+        _c("product_id", "string", "商品ID", "Product ID"),
+        # stock left at a minute = stock - units ordered in the session up to that minute
+        _count("stock", "开播库存", "Stock at session start", "units"),
+    )))
+
 EVENTS = _register(Table(
     "events", "行为事件", "Viewer events", "viewer", ("session_id", "user_id", "ts", "event_type"),
     refs={"session_id": "sessions.session_id", "user_id": "users.user_id", "product_id": "products.product_id"},

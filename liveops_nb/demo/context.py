@@ -53,7 +53,8 @@ class Session:
     answer_rate: float
     target_mult: float
     roi: float
-    planted: str = ""                    # "outage" | "mistimed" | ""
+    planted: str = ""                    # "outage" | "mistimed" | "sell_out" | "decline" | ""
+    push: bool = False                   # part of the planted period effect (more traffic, lower conversion)
     outage_minute: int = -1              # minute offset of the first outage minute
     stutter: tuple[float, float] | None = None  # (offset s, duration s)
     script_variant: int = -1
@@ -88,6 +89,7 @@ class Context:
     vocab_index: dict[str, int]
     texts: dict[Any, Any]
     mistimed_info: dict[str, Any] = field(default_factory=dict)
+    sell_out_info: dict[str, Any] = field(default_factory=dict)
 
     def text_id(self, s: str) -> int:
         """Index of comment text ``s`` in :attr:`vocab`, appended on first use."""

@@ -13,10 +13,12 @@ from ..schema import TABLES
 from .aggregate import add_money, aggregate, concat_parts
 from .experiments import experiment_tables
 from .params import DORMANT
+from .phenomena import live_phenomena
 from .planted import make_dormant, planted_json
 from .population import setup
 from .simulation import simulate
-from .tables import session_tables, viewer_tables
+from .tables import plan_tables, session_tables, viewer_tables
+from .targets import targets_csv
 from .writing import occupied, write_dataset
 
 __all__ = ["generate"]
@@ -70,23 +72,26 @@ def generate(out: str | Path, *, seed: int = 7, scale: float = 1.0, weeks: int =
     if occupied(out) and not overwrite:
         raise OutputExistsError(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tables, planted = build(int(seed), float(scale), int(weeks), progress)
-    write_dataset(out, tables, planted, overwrite=overwrite)
+    tables, planted, files = build(int(seed), float(scale), int(weeks), progress)
+    write_dataset(out, tables, planted, overwrite=overwrite, files=files)
     return out
 
 
-def build(seed: int, scale: float, weeks: int, progress: bool = False) -> tuple[dict[str, pa.Table], dict[str, Any]]:
-    """All tables and the answer key, in memory.
+def build(seed: int, scale: float, weeks: int,
+          progress: bool = False) -> tuple[dict[str, pa.Table], dict[str, Any], dict[str, str]]:
+    """All tables, the answer key and the other files, in memory.
 
     Returns
     -------
     tuple
         Table name → Arrow table (in :data:`liveops_nb.schema.TABLES` order; tables
-        without rows are left out) and the ``planted.json`` content.
+        without rows are left out), the ``planted.json`` content and the other files
+        (``targets.csv``: name → text).
     """
     ctx, exp_info = setup(seed, scale, weeks)
     ses = ctx.sessions
-    parts: dict[str, list[dict[str, np.ndarray]]] = {"events": [], "orders": [], "comments": [], "pitches": []}
+    parts: dict[str, list[dict[str, np.ndarray]]] = {"events": [], "orders": [], "comments": [], "pitches": [],
+                                                     "run_sheet": [], "inventory": []}
     dormant_ids = np.zeros(0, dtype=np.int64)
     n_cohort = 0
     cohort_done = False
@@ -115,6 +120,9 @@ def build(seed: int, scale: float, weeks: int, progress: bool = False) -> tuple[
     agg = aggregate(ctx, ev, od)
     add_money(ctx, agg)
     tables = session_tables(ctx, agg, pt)
+    rs = concat_parts(parts["run_sheet"], idx)
+    inv = concat_parts(parts["inventory"], idx)
+    tables.update(plan_tables(ctx, rs, inv))
     viewer, seen, seen_ids = viewer_tables(ctx, ev, od, cm)
     tables.update(viewer)
     exp_tables, exp_planted = experiment_tables(ctx, exp_info, ev, seen, seen_ids)
@@ -123,4 +131,5 @@ def build(seed: int, scale: float, weeks: int, progress: bool = False) -> tuple[
     # no experiment running, so no assignments)
     tables = {name: tables[name] for name in TABLES if tables[name].num_rows}
     planted = planted_json(ctx, agg, exp_planted, dormant_ids, n_cohort, seen, seen_ids)
-    return tables, planted
+    planted["phenomena"].update(live_phenomena(ctx, agg, rs, pt))
+    return tables, planted, {"targets.csv": targets_csv(ctx, ev, od)}

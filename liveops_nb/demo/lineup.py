@@ -5,7 +5,7 @@ import numpy as np
 
 from .context import Context, Session
 from .numeric import window
-from .params import OUTAGE, PF, RG, TD
+from .params import DECLINE, OUTAGE, PF, RG, TD
 
 
 def plan(s: Session, ctx: Context, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -83,6 +83,7 @@ def plan(s: Session, ctx: Context, rng: np.random.Generator) -> tuple[np.ndarray
         lens[j] = want
     p_start = np.round(warm + np.concatenate([[0.0], np.cumsum(lens[:-1] + gaps)]))
     p_end = np.round(p_start + lens)
+    kso = _planted_shapes(s, ctx, roles, p_start, amp, spill)
 
     t = np.arange(L) + 0.5
     shape = (1 - np.exp(-t / rng.uniform(3, 7))) * (1 - (0.0 if mistimed else 0.25) * t / L)
@@ -92,7 +93,7 @@ def plan(s: Session, ctx: Context, rng: np.random.Generator) -> tuple[np.ndarray
         a, b = p_start[i] / 60, p_end[i] / 60
         if roles[i] == TD:
             nxt = (p_end[i + 1] - p_start[i + 1]) / 60 if i + 1 < n else 0.0
-            if i == kpk:  # planted peak: arrivals lead the pitch so that online peaks inside it
+            if i in (kpk, kso):  # planted peak: arrivals lead the pitch so that online peaks inside it
                 bump += amp[i] * window(t, a - 3.0, b - 2.5, 3.0)
             else:
                 bump += amp[i] * window(t, a, b + 0.5 * nxt * spill[i], 3.0)
@@ -104,7 +105,10 @@ def plan(s: Session, ctx: Context, rng: np.random.Generator) -> tuple[np.ndarray
     for i in range(L):  # AR(1) over minutes (a few hundred steps per session)
         acc = 0.7 * acc + eps[i]
         noise[i] = acc
-    lam = shape * (1 + bump) * np.exp(noise * 0.7)
+    decline = s.planted == "decline"
+    lam = shape * (1 + bump) * np.exp(noise * (0.35 if decline else 0.7))
+    if decline:  # arrivals fall steadily over the second half: online declines slowly, no collapse
+        lam *= 1 - (1 - DECLINE["floor"]) * np.clip((t - L / 2) / (L / 2), 0.0, 1.0)
     if mistimed:
         a, b = p_start[j] / 60, p_end[j] / 60
         # arrivals collapse from a few minutes before the pitch so that online is lowest during it
@@ -117,3 +121,34 @@ def plan(s: Session, ctx: Context, rng: np.random.Generator) -> tuple[np.ndarray
         lam[m0:m0 + OUTAGE["minutes"]] = 0.0
         lam[m0 + OUTAGE["minutes"]:m0 + OUTAGE["minutes"] + 4] *= 2.0
     return lineup, p_start, p_end, np.maximum(lam, 1e-6)
+
+
+def _planted_shapes(s: Session, ctx: Context, roles: np.ndarray, p_start: np.ndarray, amp: np.ndarray,
+                    spill: np.ndarray) -> int:
+    """Bump amplitudes of the sell-out and the slow-decline sessions (``amp`` and ``spill`` changed in place).
+
+    Sell-out: the traffic driver pitched nearest 40 % of the broadcast gets the one big traffic
+    wave (recorded in ``ctx.sell_out_info``); decline: no traffic wave in the second half.
+
+    Returns
+    -------
+    int
+        Line-up position of the sell-out product's pitch, or -1.
+    """
+    T = s.length_min * 60.0
+    if s.planted == "decline":
+        late = p_start > 0.45 * T
+        amp[late] = np.minimum(amp[late], 0.1)
+        spill[late] = 0.0
+        return -1
+    if s.planted != "sell_out":
+        return -1
+    td = np.flatnonzero((roles == TD) & (p_start > 0.2 * T) & (p_start < 0.7 * T))
+    if td.size == 0:
+        td = np.flatnonzero(roles == TD)
+    k = int(td[np.argmin(np.abs(p_start[td] - 0.4 * T))])
+    np.minimum(amp, 0.6, out=amp)
+    amp[k] = 2.5
+    spill[k] = 0.0
+    ctx.sell_out_info = dict(session=s.idx, k=k)
+    return k

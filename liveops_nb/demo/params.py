@@ -69,7 +69,7 @@ CLICK_RATE = (0.32, 0.16, 0.20)             # per product impression, by role
 BUY_RATE = (0.32, 0.22, 0.18)               # P(order | clicked) per person, by room
 TIER_BUY = (0.85, 1.05, 1.35, 1.70)
 BUY_ROLE_WEIGHT = (1.5, 0.7, 1.0)           # which clicked product a buyer buys
-REFUND_RATE = (0.060, 0.055, 0.080)         # share of orders refunded, by room
+REFUND_RATE = (0.060, 0.060, 0.080)         # share of orders refunded, by room
 REFUND_RATE_RISE = 0.24                     # R02 in the refund-rise weeks
 COMMENT_KIND_P = (0.28, 0.38, 0.10, 0.24)   # question, remark, spam, emoji
 PAID_ROI = (1.6, 3.6)                       # per-session paid ROI drawn uniformly
@@ -79,6 +79,16 @@ OUTAGE: dict[str, Any] = dict(room=2, day=4 * 7 + 2, slot=1, minutes=8)      # R
 MISTIMED: dict[str, Any] = dict(room=1, day=5 * 7 + 3, slot=1)  # R02, week 6 Thursday evening
 REFUND_RISE: dict[str, Any] = dict(room=1, first_week=6)        # R02 from week 6 on
 DORMANT: dict[str, Any] = dict(room=0, cohort_weeks=(1, 2), last_active_week=3, share=0.40)
+# a traffic-driver product sells out at the session's traffic peak: R01, week 8 Saturday evening
+SELL_OUT: dict[str, Any] = dict(room=0, day=7 * 7 + 5, slot=1, min_before=3, min_after=3)
+# online declines slowly over the second half (arrivals fall to DECLINE["floor"]): R02, week 2 Friday evening
+DECLINE: dict[str, Any] = dict(room=1, day=1 * 7 + 4, slot=1, floor=0.25)
+# R03's week-8 GMV grows on traffic (expected UV × uv) while conversion falls (P(order) × conversion)
+PERIOD_EFFECT: dict[str, Any] = dict(room=2, week=8, uv=1.6, conversion=0.8)
+# run sheet: cumulative lateness steps (P(step), step minutes), P(a planned extra product is skipped)
+RUN_SHEET_LATE = (0.2, (2.0, 6.0))
+RUN_SHEET_SKIP = 0.35
+LATE_AFTER_MIN = 2.0                        # a pitch starting more than this after its plan is late
 EXPERIMENT_SPECS: dict[str, dict[str, Any]] = {
     "EXP-SCRIPT": dict(room=1, weeks=(3, 6), unit="session", variable="script",
                        variants=("A", "B"), control="A", split="A:0.5,B:0.5",

@@ -16,15 +16,18 @@ import pandas as pd
 from ..schema import DEFAULT_TZ
 from .context import Context, Session, iso
 from .params import (
+    DECLINE,
     DORMANT,
     EXPERIMENT_SPECS,
     MIN_MS,
     MISTIMED,
     OUTAGE,
+    PERIOD_EFFECT,
     REFUND_RATE,
     REFUND_RATE_RISE,
     REFUND_RISE,
     ROOM_IDS,
+    SELL_OUT,
     START_DATE,
 )
 
@@ -38,6 +41,15 @@ def mark_planted(rng: np.random.Generator, sessions: list[Session], weeks: int) 
         s.outage_minute = int(round(s.length_min * rng.uniform(0.42, 0.58)))
     if weeks >= 6:
         by_key[(MISTIMED["room"], MISTIMED["day"], MISTIMED["slot"])].planted = "mistimed"
+    for spec, name in ((SELL_OUT, "sell_out"), (DECLINE, "decline")):
+        if weeks > spec["day"] // 7:
+            by_key[(spec["room"], spec["day"], spec["slot"])].planted = name
+    if weeks >= PERIOD_EFFECT["week"]:
+        for s in sessions:
+            if s.room == PERIOD_EFFECT["room"] and s.week == PERIOD_EFFECT["week"]:
+                s.push = True
+                s.exp_uv *= PERIOD_EFFECT["uv"]
+                s.q_factor *= PERIOD_EFFECT["conversion"]
     # two logged minor stutters in ordinary sessions of different rooms (weeks 1-4)
     cands = [s for s in sessions if not s.planted and s.week <= 4 and not (s.room == 0 and s.slot == 1)]
     picked: list[Session] = []

@@ -16,6 +16,7 @@ from .context import Context, Session
 from .interactions import interactions
 from .lineup import plan
 from .params import COMMENT, ENTER, EXIT, FOLLOW, IMP, MS, ORDER
+from .plans import plan_rows, sell_out
 from .shopping import Orders, shopping
 
 Columns = dict[str, np.ndarray]
@@ -35,7 +36,7 @@ def simulate(s: Session, ctx: Context, rng: np.random.Generator) -> dict[str, Co
     Returns
     -------
     dict
-        ``events``, ``orders``, ``comments`` and ``pitches``: columns of int codes
+        ``events``, ``orders``, ``comments``, ``pitches``, ``run_sheet`` and ``inventory``: columns of int codes
         (global user and product indices, epoch milliseconds, event-type, channel,
         status and text codes; host comments have user -1).
     """
@@ -52,8 +53,10 @@ def simulate(s: Session, ctx: Context, rng: np.random.Generator) -> dict[str, Co
     ]
     ev_i, c_text, c_kind = interactions(s, ctx, rng, aud, stream, roles, p_start)
     ev_s, od = shopping(s, ctx, rng, aud, stream, lineup, p_start, p_end, disc)
+    ev_s = sell_out(s, ctx, aud, lineup, p_start, p_end, ev_s)
     evs = _assemble(s, ev + ev_i + ev_s)
     orders = _order_rows(aud, od, lineup, evs)
+    run_sheet, inventory = plan_rows(s, ctx, lineup, p_start, p_end, orders)
     comments = _comment_rows(s, ctx, rng, aud, c_text, c_kind, lineup, p_start, p_end, disc, evs)
 
     # ---- follow state for later sessions
@@ -65,7 +68,8 @@ def simulate(s: Session, ctx: Context, rng: np.random.Generator) -> dict[str, Co
     pitches = dict(p=lineup, start=s.start_ms + (p_start * 1000).astype(np.int64),
                    end=s.start_ms + (p_end * 1000).astype(np.int64))
     events = dict(u=users[e_u].astype(np.int32), ts=e_ms, et=e_ty, p=e_p.astype(np.int16), c=e_c)
-    return dict(events=events, orders=orders, comments=comments, pitches=pitches)
+    return dict(events=events, orders=orders, comments=comments, pitches=pitches, run_sheet=run_sheet,
+                inventory=inventory)
 
 
 def _assemble(s: Session, ev: list[EventPart]) -> Events:

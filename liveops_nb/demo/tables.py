@@ -99,6 +99,32 @@ def session_tables(ctx: Context, agg: dict[str, pd.DataFrame], pt: pd.DataFrame)
     return tables
 
 
+def plan_tables(ctx: Context, rs: pd.DataFrame, inv: pd.DataFrame) -> dict[str, pa.Table]:
+    """run_sheet (planned pitches) and inventory (stock at session start), in session order.
+
+    Parameters
+    ----------
+    ctx:
+        The run context.
+    rs, inv:
+        Run-sheet rows (product ``p``, ``start``, ``end`` epoch ms) and stock rows (``p``, ``stock``)
+        per session index ``s``.
+    """
+    sids = [s.sid for s in ctx.sessions]
+    rs = rs.sort_values(["s", "start", "p"], kind="stable")
+    inv = inv.sort_values(["s", "p"], kind="stable")
+    return {
+        "run_sheet": make_table("run_sheet", {
+            "session_id": code_col(rs["s"].to_numpy(), sids), "product_id": code_col(rs["p"].to_numpy(), ctx.prod_id),
+            "planned_start": ts_col(rs["start"].to_numpy()), "planned_end": ts_col(rs["end"].to_numpy()),
+        }),
+        "inventory": make_table("inventory", {
+            "session_id": code_col(inv["s"].to_numpy(), sids), "product_id": code_col(inv["p"].to_numpy(), ctx.prod_id),
+            "stock": pa.array(inv["stock"].to_numpy(), pa.int64()),
+        }),
+    }
+
+
 def viewer_tables(ctx: Context, ev: pd.DataFrame, od: pd.DataFrame,
                   cm: pd.DataFrame) -> tuple[dict[str, pa.Table], np.ndarray, np.ndarray]:
     """events, orders, comments and users, with ids for the users that appear in the data.

@@ -36,7 +36,8 @@ def write_tables(tables: dict[str, pa.Table], folder: Path) -> None:
         pq.write_table(t, folder / f"{name}.parquet", compression="zstd", row_group_size=1 << 20)
 
 
-def write_dataset(out: Path, tables: dict[str, pa.Table], planted: dict[str, Any], *, overwrite: bool) -> None:
+def write_dataset(out: Path, tables: dict[str, pa.Table], planted: dict[str, Any], *, overwrite: bool,
+                  files: dict[str, str] | None = None) -> None:
     """Write the tables and ``planted.json`` into a temporary folder next to ``out``, then rename it to ``out``.
 
     Parameters
@@ -49,6 +50,8 @@ def write_dataset(out: Path, tables: dict[str, pa.Table], planted: dict[str, Any
         The answer key (JSON-ready).
     overwrite:
         Replace ``out`` when it is not empty.
+    files:
+        Other text files to write (file name → UTF-8 text), e.g. ``targets.csv``.
 
     Raises
     ------
@@ -58,6 +61,8 @@ def write_dataset(out: Path, tables: dict[str, pa.Table], planted: dict[str, Any
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     try:
         write_tables(tables, tmp)
+        for fname, text in (files or {}).items():
+            (tmp / fname).write_text(text, encoding="utf-8")
         (tmp / "planted.json").write_text(json.dumps(planted, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         os.chmod(tmp, 0o755)
         if occupied(out):

@@ -33,6 +33,8 @@ from .tables import RawTables
 SUFFIXES = (".parquet", ".csv", ".csv.gz")
 # files that look like a table export but are not read (warned about when not named for a table)
 _TABLE_LIKE = (".parquet", ".csv", ".csv.gz", ".xlsx", ".xls")
+# data-folder files that are not tables (each read by its own reader, e.g. targets.csv by period/)
+DATA_FILES = ("targets.csv",)
 _IBIS_TYPES = {"string": "string", "int": "int64", "float": "float64", "timestamp": "timestamp('UTC')",
                "bool": "boolean"}
 
@@ -73,7 +75,7 @@ def scan_folder(folder: Path) -> FolderScan:
     scan = FolderScan()
     candidates: dict[str, list[Path]] = {}
     for name in sorted(os.listdir(folder)):
-        if name.startswith("."):  # hidden files, macOS "._x.parquet" resource forks, editor locks
+        if name.startswith(".") or name.lower() in DATA_FILES:  # hidden files, macOS "._x.parquet", editor locks
             continue
         hit = _table_name(name)
         if hit is None:

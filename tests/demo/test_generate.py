@@ -13,7 +13,7 @@ from liveops_nb.errors import LiveOpsError
 
 def test_writes_one_file_per_table_and_planted_json(data_dir: Path) -> None:
     names = sorted(p.name for p in data_dir.iterdir())
-    assert names == sorted([f"{n}.parquet" for n in schema.TABLES] + ["planted.json"])
+    assert names == sorted([f"{n}.parquet" for n in schema.TABLES] + ["planted.json", "targets.csv"])
     leftovers = [p.name for p in data_dir.parent.iterdir() if p.name.startswith(".")]
     assert leftovers == []  # no temporary folders left next to the output
 
