@@ -94,6 +94,15 @@ class LiveHistory:
         return cls(session_id, session, past, typical, plan, names, frames, ds.tz)
 
 
+def quiet_connection():
+    """An in-memory DuckDB that prints no progress bar (a page would show it as output)."""
+    import ibis
+
+    con = ibis.duckdb.connect()
+    con.raw_sql("SET enable_progress_bar = false")
+    return con
+
+
 def live_dataset(history: LiveHistory, feed: LiveFeed):
     """A dataset of the live session's rows so far (platform-aggregate level: numbers from its minute table).
 
@@ -117,7 +126,7 @@ def live_dataset(history: LiveHistory, feed: LiveFeed):
                 frame = pd.concat([frame, grown[[c for c in frame.columns if c in grown.columns]]], ignore_index=True) \
                     if len(frame) else grown
         tables[name] = ibis.memtable(frame)
-    raw = RawTables(con=ibis.duckdb.connect(), tables=tables)
+    raw = RawTables(con=quiet_connection(), tables=tables)
     ds = Dataset(raw, source=f"live:{history.session_id}", validate=False, use_viewer_level=False, tz=history.tz)
     # the session's descriptive row never changes during the broadcast: give it to the dataset instead of a query
     ds._cache.get_or_make(("session_info",), lambda: history.frames["_info"])
@@ -143,7 +152,7 @@ def orders_dataset(history: LiveHistory, feed: LiveFeed):
     tables = {"rooms": history.frames["rooms"], "sessions": history.frames["sessions"], "orders": orders,
               "events": events}
     tables.update({k: history.frames[k] for k in ("products", "inventory") if k in history.frames})
-    raw = RawTables(con=ibis.duckdb.connect(), tables={k: ibis.memtable(v) for k, v in tables.items()})
+    raw = RawTables(con=quiet_connection(), tables={k: ibis.memtable(v) for k, v in tables.items()})
     return Dataset(raw, source=f"live-orders:{history.session_id}", validate=False, tz=history.tz)
 
 
@@ -177,8 +186,13 @@ class LiveSnapshot:
     seconds: float = 0.0
 
 
-def take_snapshot(history: LiveHistory, feed: LiveFeed) -> LiveSnapshot:
-    """The live session's state from what the feed holds now (call :meth:`LiveFeed.poll` first)."""
+def take_snapshot(history: LiveHistory, feed: LiveFeed, minute_keys: tuple[str, ...] = ()) -> LiveSnapshot:
+    """The live session's state from what the feed holds now (call :meth:`LiveFeed.poll` first).
+
+    ``minute_keys``: further registry keys the caller will ask of ``snapshot.ds`` by session and minute
+    (e.g. the alert rules' metrics); they are computed in the same query as the curves, so the later
+    request reuses its base quantities.
+    """
     started = time.perf_counter()
     sid = history.session_id
     ds = live_dataset(history, feed)
@@ -191,7 +205,8 @@ def take_snapshot(history: LiveHistory, feed: LiveFeed) -> LiveSnapshot:
         # the session so far: its minutes' rows summed by the engine (the session's own totals come at its end)
         kpis = ds.kpis(list(LIVE_KPIS), by=[], where={"session_id": sid, "minute": minutes})
         kpis.insert(0, "session_id", sid)
-        per_minute = ds.kpis(list(CURVE_KPIS), by=["session_id", "minute"], where={"session_id": sid})
+        keys = sorted(set(CURVE_KPIS) | set(minute_keys))
+        per_minute = ds.kpis(keys, by=["session_id", "minute"])  # the dataset holds the live session only
     else:
         kpis = pd.DataFrame({"session_id": [sid], **{k: [float("nan")] for k in LIVE_KPIS}})
         per_minute = pd.DataFrame(columns=["session_id", "minute", *CURVE_KPIS])

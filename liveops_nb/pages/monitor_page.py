@@ -88,6 +88,8 @@ class MonitorPage(Page):
         self.alert_problem: str | None = None
         self.refreshes: list[dict[str, float]] = []
         self._rules: Any = None
+        self._minute_keys: tuple[str, ...] = ()  # registry keys the alert rules read per minute
+        self._stock: tuple[tuple[int, int], pd.DataFrame | None] | None = None  # (orders read, stock left)
         self._baselines: dict[str, Any] = {}
         self._first_seen: dict[str, float] = {}
         self._shown: dict[str, Any] = {}  # what each area shows now (re-rendered only when it changes)
@@ -100,6 +102,10 @@ class MonitorPage(Page):
 
     # ------------------------------------------------------------------ page hooks
     def _opened(self) -> None:
+        try:  # DuckDB prints a progress bar for queries over 2 s: on a page it would be an odd black bar
+            self.dataset.con.raw_sql("SET enable_progress_bar = false")
+        except Exception:  # noqa: BLE001 - another backend: nothing to switch off
+            pass
         self.feeds = [s for s in feed_sessions(self.dataset.path) if s in set(self.ds.session_info.session_id)]
 
     def _choose(self, requested: str) -> None:
@@ -161,8 +167,11 @@ class MonitorPage(Page):
         if self._shown.get(name) == key:
             return
         if name == "curve" and self._charts and self._shown.get(name) is not None:
-            for metric, chart in zip(CURVE_KPIS, self._items(name), strict=True):
-                self._charts[metric].chart = chart
+            from ..charts.live import curve_spec
+
+            # the new spec only, from the chart's validated template and the new data: no chart objects
+            for metric, parts in zip(CURVE_KPIS, self._curve_parts(), strict=True):
+                self._charts[metric].spec = curve_spec(*parts)
         else:
             self.outputs[name].outputs = self._outputs(name)
         self._shown[name] = key
@@ -191,7 +200,7 @@ class MonitorPage(Page):
         self.history = LiveHistory.read(self.ds, session_id, self.history_n)
         self.feed = LiveFeed(self.dataset.path, session_id, self.ds.tz)
         self.snapshot = None
-        self.alerts, self._first_seen, self._shown = [], {}, {}
+        self.alerts, self._first_seen, self._shown, self._stock = [], {}, {}, None
         self._setup_alerts()
         self.refresh(render=render)
         if render and not self.static:
@@ -207,7 +216,7 @@ class MonitorPage(Page):
         polled = time.perf_counter()
         if not changed:
             return False
-        self.snapshot = take_snapshot(self.history, self.feed)
+        self.snapshot = take_snapshot(self.history, self.feed, self._minute_keys)
         snapped = time.perf_counter()
         self._evaluate_alerts()
         judged = time.perf_counter()
@@ -257,18 +266,21 @@ class MonitorPage(Page):
             return (self.lang, None if rs is None else tuple(map(tuple, rs.astype(str).to_numpy())))
         return (self.lang, snap.minutes, snap.done, id(snap))
 
-    def _curve_charts(self) -> list:
-        from ..charts.live import curve_chart
-
+    def _curve_parts(self) -> list[tuple]:
+        """Arguments of :func:`~liveops_nb.charts.live.curve_chart` for each curve (online, GMV per minute)."""
         lang, snap = self.lang, self.snapshot
         spans = None
         if self.alerts:
             spans = pd.DataFrame({"start": [a.start for a in self.alerts],
                                   "end": [a.end if a.end is not None else snap.now for a in self.alerts],
                                   "label": [view.alert_text(a, lang) for a in self.alerts]})
-        return [curve_chart(snap.curves["pcu"], t("live_title_online", lang), t("live_axis_online", lang), lang, spans),
-                curve_chart(snap.curves["gmv"], t("live_title_gmv", lang), t("live_axis_gmv", lang), lang, spans,
-                            value_format=",.2f")]
+        return [(snap.curves["pcu"], t("live_title_online", lang), t("live_axis_online", lang), lang, spans, ",.0f"),
+                (snap.curves["gmv"], t("live_title_gmv", lang), t("live_axis_gmv", lang), lang, spans, ",.2f")]
+
+    def _curve_charts(self) -> list:
+        from ..charts.live import curve_chart
+
+        return [curve_chart(*parts) for parts in self._curve_parts()]
 
     def _make_picker(self) -> Any:
         import ipywidgets as w
@@ -289,12 +301,15 @@ class MonitorPage(Page):
 
     def _setup_alerts(self) -> None:
         """Load the rules and the room's baselines once per session (from the data folder's full history)."""
-        self._rules, self._baselines, self.alert_problem = None, {}, None
+        self._rules, self._baselines, self.alert_problem, self._minute_keys = None, {}, None, ()
         try:
             from .. import alerts
+            from ..alerts import series
 
             self._rules = alerts.load_rules(self.dataset.path)
             self._baselines = alerts.room_baselines(self.dataset, str(self.session_id), self._rules)
+            self._minute_keys = tuple(sorted({k for r in self._rules.rules if (k := series.registry_key(r.metric))}
+                                             | {"pcu"}))
         except Exception as err:  # noqa: BLE001 - the monitor works without alerts; says why
             log.exception("alert rules unavailable")
             self.alert_problem = str(err) or type(err).__name__
@@ -306,16 +321,15 @@ class MonitorPage(Page):
             return
         from .. import alerts
         from ..alerts import series
-        from ..alerts.evaluate import rule_metrics
 
         snap, rules = self.snapshot, self._rules
+        metrics = tuple(sorted({r.metric for r in rules.rules if r.metric != "stock_left"}))  # stock: read below
         try:
-            rows = series.all_minutes(snap.ds, rule_metrics(rules))
+            rows = series.all_minutes(snap.ds, metrics)
             rows = rows[rows.session_id == snap.session_id]
             stock = None
             if any(r.metric == "stock_left" and r.enabled for r in rules.rules):
-                orders = orders_dataset(history, feed)
-                stock = series.stock_left(orders, snap.session_id, rows["minute"]) if orders is not None else None
+                stock = self._stock_left(rows["minute"])
             found = alerts.evaluate_frame(rows, rules, session_id=snap.session_id,
                                           room_id=str(history.session.room_id), baselines=self._baselines,
                                           stock=stock, open_end=not snap.done, con=snap.ds.con)
@@ -327,6 +341,33 @@ class MonitorPage(Page):
         for a in found:
             self._first_seen.setdefault(a.id, now)
         self.alerts = found
+
+
+    def _stock_left(self, minutes: pd.Series) -> pd.DataFrame | None:
+        """Stock left per product and minute (:func:`liveops_nb.alerts.series.stock_left`), queried only when
+        orders arrived: without new orders, every new minute keeps each product's last stock left."""
+        from ..alerts import series
+
+        history, feed = self.history, self.feed
+        assert history is not None and feed is not None
+        orders = feed.tables["orders"]
+        key = (orders.rows_read, orders.full_reads)
+        if self._stock is None or self._stock[0] != key:
+            ods = orders_dataset(history, feed)
+            stock = series.stock_left(ods, history.session_id, minutes) if ods is not None else None
+            self._stock = (key, stock)
+            return stock
+        stock = self._stock[1]
+        if stock is None or stock.empty:
+            return stock
+        new = minutes[minutes > stock.minute.max()]
+        if len(new):
+            last = stock.sort_values("minute").groupby("product_id", sort=False).tail(1).drop(columns="minute")
+            grown = last.merge(pd.DataFrame({"minute": new.to_numpy()}), how="cross")[stock.columns]
+            stock = pd.concat([stock, grown], ignore_index=True).sort_values(["product_id", "minute"],
+                                                                              ignore_index=True)
+            self._stock = (key, stock)
+        return stock
 
 
 def _kernel_loop() -> asyncio.AbstractEventLoop | None:

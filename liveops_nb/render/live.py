@@ -66,6 +66,7 @@ register({
     "live_alert_when": ("{start}–{end}", "{start}–{end}"),
     "live_alert_text": ("{metric} {value}，阈值 {op} {threshold}（规则 {rule}）",
                         "{metric} {value}, threshold {op} {threshold} (rule {rule})"),
+    "live_alert_text_no_limit": ("{metric} {value}（规则 {rule}）", "{metric} {value} (rule {rule})"),
     "live_sev_high": ("高", "high"),
     "live_sev_medium": ("中", "medium"),
     "live_sev_low": ("低", "low"),
@@ -84,7 +85,7 @@ STYLE = """
 .lo-plan td.st-late, .lo-plan td.st-skipped, .lo-plan td.st-overdue { color: #E5484D; font-weight: 600; }
 .lo-plan td.st-on_time { color: #2BA471; }
 .lo-plan tr.running td { background: #F0F5FF; }
-.lo-alerts { list-style: none; padding: 0; margin: 6px 0; }
+.lo-alerts { margin: 6px 0; }
 .lo-alert { border: 1px solid #F0F0F0; border-left: 4px solid #FA8C16; border-radius: 6px; padding: 6px 10px;
   margin: 4px 0; font-size: 13px; }
 .lo-alert.sev-high { border-left-color: #E5484D; }
@@ -198,6 +199,9 @@ def alert_text(alert: Any, lang: Lang = "zh") -> str:
     except ImportError:
         pass
     op = getattr(alert, "params", {}).get("comparison", "") if hasattr(alert, "params") else ""
+    if alert.threshold is None or is_missing(alert.threshold):
+        return t("live_alert_text_no_limit", lang, metric=metric_label(alert.metric, lang),
+                 value=_num(alert.value, alert.metric, lang), rule=alert.rule_id)
     return t("live_alert_text", lang, metric=metric_label(alert.metric, lang), value=_num(alert.value, alert.metric, lang),
              op=op, threshold=_num(alert.threshold, alert.metric, lang), rule=alert.rule_id)
 
@@ -215,9 +219,9 @@ def alerts_html(alerts: list[Any], new: set[str], lang: Lang = "zh", problem: st
         when = t("live_alert_when", lang, start=_hm(a.start), end=end)
         tag = f'<span class="tag">{esc(t("live_alert_new", lang))}</span>' if fresh else ""
         cls = f"lo-alert sev-{esc(a.severity)}" + (" lo-alert-new" if fresh else "")
-        items.append(f'<li class="{cls}" data-alert="{esc(a.id)}">{tag}<span class="sev">'
-                     f'{esc(t(f"live_sev_{a.severity}", lang))}</span>{esc(when)} · {esc(alert_text(a, lang))}</li>')
-    return f'{STYLE}<ul class="lo lo-alerts">{"".join(items)}</ul>'
+        items.append(f'<div class="{cls}" data-alert="{esc(a.id)}">{tag}<span class="sev">'
+                     f'{esc(t(f"live_sev_{a.severity}", lang))}</span>{esc(when)} · {esc(alert_text(a, lang))}</div>')
+    return f'{STYLE}<div class="lo lo-alerts">{"".join(items)}</div>'
 
 
 def option_label(session: pd.Series, done: bool, lang: Lang = "zh") -> str:
