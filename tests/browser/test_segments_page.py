@@ -55,7 +55,7 @@ def test_segment_board_in_english_then_month_then_chinese(page, voila_url):
 
     page.locator(".lo-seg-pick-period select").select_option(label="Month")
     page.wait_for_function("() => document.querySelector('.lo-header').innerText.includes('this month')")
-    page.wait_for_function("() => document.querySelector('.lo-seg-spending').innerText.includes('this month')")
+    page.wait_for_function("() => document.querySelector('.lo-seg-spending').innerText.includes(\"This month's buyers\")")
 
     page.locator(".lo-lang-toggle button", has_text="中文").click()
     page.wait_for_function("() => document.querySelector('.lo-header').innerText.includes('截至')")
