@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,8 +91,13 @@ def import_files(platform: str | Path, files: Sequence[str | Path], into: str | 
     if dry_run:
         return _run(mapping, [Path(f) for f in files], folder, report, merge_gap_minutes, force, tz)
     folder.mkdir(parents=True)
-    with store.locked(folder):
-        return _run(mapping, [Path(f) for f in files], folder, report, merge_gap_minutes, force, tz)
+    try:
+        with store.locked(folder):
+            return _run(mapping, [Path(f) for f in files], folder, report, merge_gap_minutes, force, tz)
+    except BaseException:
+        if {p.name for p in folder.iterdir()} <= {store.LOCK_NAME}:  # the folder this import created stays absent
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
 
 
 def _run(mapping: Mapping, files: list[Path], folder: Path, report: ImportReport, gap: float | None,

@@ -110,3 +110,16 @@ def test_split_leaves_totals_missing_when_minutes_do_not_add_up(folder: Path) ->
 def test_split_time_outside_the_session(folder: Path) -> None:
     with pytest.raises(SessionEditError, match="not inside"):
         split_session(folder, B, "2026-09-07 12:00")
+
+
+def test_merge_with_viewer_level_data_counts_people_once(tmp_path: Path) -> None:
+    import liveops_nb
+    from devtools import tiny
+
+    folder = tiny.write(tmp_path / "tiny")  # viewer-level: S1 and S2 of room R1 (devtools/tiny.py)
+    result = merge_sessions(folder, "S1", "S2")
+    assert result.upper_bound == [] and any("viewer-level" in n for n in result.notes)
+    k = liveops_nb.open(folder).kpis(["uv", "buyers", "impressions"], by=["session_id"]).set_index("session_id")
+    # viewers: S1 u1, u2, u4; S2 u1 again -> 3 people, not 4. Buyers: u1, u4 (u1 again in S2) -> 2, not 3.
+    # Impressed: S1 u1–u4, S2 u5 and u1 -> 5, not 6.
+    assert (k.loc["S1+S2", "uv"], k.loc["S1+S2", "buyers"], k.loc["S1+S2", "impressions"]) == (3, 2, 5)
