@@ -76,15 +76,15 @@ def suggest_merges(sessions: pd.DataFrame, gap_minutes: float,
 
     Returns (first id, second id, gap in minutes) pairs; with ``only``, pairs touching those sessions.
     """
-    s = sessions.sort_values(["room_id", "start_time"])
-    out = []
-    for _, g in s.groupby("room_id", sort=False):
-        rows = list(g.itertuples(index=False))
-        for a, b in zip(rows, rows[1:], strict=False):
-            gap = pd.Timedelta(b.start_time - a.end_time).total_seconds() / 60  # type: ignore[operator,arg-type]
-            if 0 <= gap < gap_minutes and (only is None or a.session_id in only or b.session_id in only):
-                out.append((str(a.session_id), str(b.session_id), round(gap, 1)))
-    return out
+    s = sessions.sort_values(["room_id", "start_time"]).reset_index(drop=True)
+    nxt = s.shift(-1)
+    gap = (nxt["start_time"] - s["end_time"]).dt.total_seconds() / 60
+    pick = (s["room_id"] == nxt["room_id"]).fillna(False) & (gap >= 0) & (gap < gap_minutes)
+    if only is not None:
+        pick &= s["session_id"].isin(only) | nxt["session_id"].isin(only)
+    pick = pick.fillna(False).astype(bool)
+    return [(str(a), str(b), round(float(g), 1))
+            for a, b, g in zip(s.loc[pick, "session_id"], nxt.loc[pick, "session_id"], gap[pick], strict=True)]
 
 
 def _row(sessions: pd.DataFrame, sid: str) -> pd.Series:

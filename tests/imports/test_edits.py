@@ -123,3 +123,16 @@ def test_merge_with_viewer_level_data_counts_people_once(tmp_path: Path) -> None
     # viewers: S1 u1, u2, u4; S2 u1 again -> 3 people, not 4. Buyers: u1, u4 (u1 again in S2) -> 2, not 3.
     # Impressed: S1 u1–u4, S2 u5 and u1 -> 5, not 6.
     assert (k.loc["S1+S2", "uv"], k.loc["S1+S2", "buyers"], k.loc["S1+S2", "impressions"]) == (3, 2, 5)
+
+
+def test_merge_suggestions_same_room_gap_under_the_limit() -> None:
+    from liveops_nb.imports import suggest_merges
+
+    t = lambda hm: pd.Timestamp(f"2026-09-07 {hm}", tz="Asia/Shanghai")  # noqa: E731
+    s = pd.DataFrame({"session_id": ["a", "b", "c", "d", "x"], "room_id": ["R", "R", "R", "R", "Q"],
+                      "start_time": [t("08:00"), t("09:10"), t("10:40"), t("10:50"), t("09:15")],
+                      "end_time": [t("09:00"), t("10:00"), t("11:30"), t("12:00"), t("09:30")]})
+    # a→b 10 min: suggested; b→c 40 min: not (limit 30); c→d overlaps: not; x is another room
+    assert suggest_merges(s, 30) == [("a", "b", 10.0)]
+    assert suggest_merges(s, 45) == [("a", "b", 10.0), ("b", "c", 40.0)]
+    assert suggest_merges(s, 30, only={"c"}) == []
