@@ -42,7 +42,8 @@ ADDITIVE = ("views", "gmv", "orders", "units", "new_followers", "comments", "ref
 PEOPLE = ("impressions", "uv", "buyers", "product_impression_uv", "product_click_uv", "interaction_uv")
 _CHILD_PEOPLE = {"channels": ("impressions", "uv"), "product_stats": ("impression_uv", "click_uv", "buyers")}
 _TIME_OF = {"minute_stats": "minute", "pitches": "start", "incidents": "start", "events": "ts", "orders": "ts",
-            "comments": "ts"}
+            "comments": "ts", "run_sheet": "planned_start"}
+_AT_START = frozenset({"inventory"})  # a state at the session's start: the first part's (merge), part 1's (split)
 _MINUTE_SUMS = {"gmv": "gmv", "orders": "orders", "comments": "comments", "new_followers": "new_followers",
                 "views": "entries"}
 
@@ -173,8 +174,12 @@ def merge_sessions(folder: str | Path, first: str, second: str, *, dry_run: bool
             df = tables.get(name)
             if df is None or not df["session_id"].isin(ids).any():
                 continue
-            moved = df[df["session_id"].isin(ids)].assign(session_id=new_id)
-            if name in _CHILD_PEOPLE:
+            moved = df[df["session_id"].isin(ids)]
+            moved = moved.assign(_part=moved["session_id"].map({ids[0]: 0, ids[1]: 1}), session_id=new_id)
+            moved = moved.sort_values("_part", kind="stable").drop(columns="_part")
+            if name in _AT_START:
+                moved = moved.drop_duplicates([k for k in TABLES[name].key], keep="first")
+            elif name in _CHILD_PEOPLE:
                 key = [k for k in TABLES[name].key if k != "session_id"]
                 if moved.duplicated(key).any() and not viewers:
                     upper += [f"{name}.{c}" for c in _CHILD_PEOPLE[name] if c in moved]
@@ -254,7 +259,9 @@ def split_session(folder: str | Path, session_id: str, at: str | dt.datetime | p
                 continue
             keep = df[df["session_id"] != session_id]
             mine_rows = df[df["session_id"] == session_id]
-            if name in _TIME_OF:
+            if name in _AT_START:
+                out[name] = pd.concat([keep, mine_rows.assign(session_id=ids[0])], ignore_index=True)
+            elif name in _TIME_OF:
                 first = mine_rows[_TIME_OF[name]] < cut
                 moved = pd.concat([mine_rows[first].assign(session_id=ids[0]),
                                    mine_rows[~first].assign(session_id=ids[1])])

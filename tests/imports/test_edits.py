@@ -136,3 +136,20 @@ def test_merge_suggestions_same_room_gap_under_the_limit() -> None:
     assert suggest_merges(s, 30) == [("a", "b", 10.0)]
     assert suggest_merges(s, 45) == [("a", "b", 10.0), ("b", "c", 40.0)]
     assert suggest_merges(s, 30, only={"c"}) == []
+
+
+def test_stock_at_start_follows_the_first_part(folder: Path) -> None:
+    from liveops_nb.imports import store
+
+    products = pd.DataFrame({"product_id": ["P1", "P2"], "name": ["大衣", "围巾"], "list_price": [599.0, 99.0],
+                             "role": ["regular", "regular"]})
+    stock = pd.DataFrame({"session_id": [B, A, A], "product_id": ["P1", "P1", "P2"], "stock": [40, 100, 7]})
+    with store.locked(folder):
+        store.commit(folder, {"products": products, "inventory": stock})
+    merge_sessions(folder, A, B)
+    inv = pd.read_parquet(folder / "inventory.parquet").set_index("product_id")
+    assert inv["stock"].to_dict() == {"P1": 100, "P2": 7} and set(inv["session_id"]) == {AB}  # A's, at the start
+    unmerge(folder, AB)
+    split_session(folder, A, "2026-09-07 09:30")
+    inv = pd.read_parquet(folder / "inventory.parquet")
+    assert set(inv.loc[inv["product_id"] == "P2", "session_id"]) == {f"{A}-p1"}
