@@ -128,19 +128,19 @@ def held_recent_median(x: np.ndarray, op: str, ratio: float, minutes: int, *, mi
 
 def _alerts_from_flags(rule: Rule, flags: np.ndarray, x: np.ndarray, thr: np.ndarray, minutes: pd.Series, *,
                        session_id: str, room_id: str, code: str, params: dict[str, Any], open_end: bool,
-                       product_id: str | None = None, extra: list[dict[str, Any]] | None = None) -> list[Alert]:
+                       product_id: str | None = None, extra: dict[int, dict[str, Any]] | None = None) -> list[Alert]:
     """Runs of ``flags`` at least ``min_duration`` long as alerts, repeats within the quiet period merged."""
     mins = pd.to_datetime(minutes).reset_index(drop=True)
     out: list[Alert] = []
     last_end: pd.Timestamp | None = None
     below = rule.comparison in ("<", "<=")
-    for r, (i, j) in enumerate(runs(flags)):
+    for i, j in runs(flags):
         if j - i + 1 < rule.min_duration:
             continue
         seg = x[i:j + 1]
         k = i + int(np.nanargmin(seg) if below else np.nanargmax(seg)) if np.isfinite(seg).any() else i
         end = None if (open_end and j == len(flags) - 1) else mins[j] + MINUTE
-        more = dict(extra[r]) if extra else {}
+        more = dict((extra or {}).get(i, {}))  # params of the run starting at i (level shifts)
         if out and last_end is not None and mins[i] - last_end < pd.Timedelta(minutes=rule.quiet_minutes):
             prev = out[-1]
             worse = (x[k] < prev.value) if below else (x[k] > prev.value)
@@ -215,14 +215,15 @@ def _shift_alerts(rule: Rule, x: np.ndarray, minutes: pd.Series, *, session_id: 
     edges = [*breaks, len(xs)]
     down = rule.comparison in ("<", "<=")
     flags = np.zeros(len(xs), dtype=bool)
-    extra = []
+    extra: dict[int, dict[str, Any]] = {}
     for b, (before, after), stop in zip(breaks, zip(levels[:-1], levels[1:], strict=True), edges[1:], strict=True):
         if not (np.isfinite(before) and before != 0 and abs(before) >= rule.min_reference):
             continue
         shift = (after - before) / abs(before)
         if (shift <= -rule.min_shift) if down else (shift >= rule.min_shift):
             flags[b:stop] = True
-            extra.append({"before": before, "after": after, "shift": shift})
+            if not (b > 0 and flags[b - 1]):  # a shift continuing a flagged one belongs to that run
+                extra[b] = {"before": before, "after": after, "shift": shift}
     thr = np.full(len(xs), np.nan)
     return _alerts_from_flags(rule, flags, xs, thr, mins, session_id=session_id, room_id=room_id,
                               code=f"level_shift_{'down' if down else 'up'}", open_end=open_end,
@@ -328,7 +329,10 @@ def evaluate(ds: Dataset, session_id: str, rules: Rules | None = None, *, upto: 
     -------
     list of :class:`Alert`, by the minute they fired.
     """
-    info = ds.session(session_id)
+    known = ds.remember(("alerts_session_rows",), lambda: {str(r.session_id): r for r in ds.session_info.itertuples()})
+    info = known.get(session_id) if isinstance(session_id, str) else None
+    if info is None:
+        info = ds.session(session_id)  # raises UnknownSessionError naming the known ids
     rules = rules if rules is not None else load_rules(ds.path)
     rows = series.session_rows(ds, rule_metrics(rules), session_id)
     last = _upto_minute(upto, info.start_time)

@@ -244,7 +244,7 @@ def _rule(raw: Mapping[str, Any], source: str) -> Rule:
     if bad:
         raise _fail(source, rid, bad[0], f"unknown field (expected {', '.join(sorted(_RULE_FIELDS))})")
     metric = raw.get("metric")
-    if metric not in REGISTRY and metric not in EXTRA_METRICS:
+    if metric not in frozenset(REGISTRY) and metric not in EXTRA_METRICS:
         from ..errors import did_you_mean
 
         raise _fail(source, rid, "metric", f"{metric!r} is neither a registry metric nor one of "

@@ -27,13 +27,14 @@ if TYPE_CHECKING:
     from ..dataset import Dataset
 
 ALIASES: dict[str, str] = {"online": "pcu", "gmv_per_minute": "gmv"}
+KEYS = frozenset(REGISTRY)  # membership without the registry's did-you-mean lookup
 BY = ["session_id", "minute"]
 
 
 def registry_key(metric: str) -> str | None:
     """The registry key behind a rule's metric (None for interaction_intensity and stock_left)."""
     key = ALIASES.get(metric, metric)
-    return key if key in REGISTRY else None
+    return key if key in KEYS else None
 
 
 def all_minutes(ds: Dataset, metrics: tuple[str, ...]) -> pd.DataFrame:
@@ -45,6 +46,11 @@ def all_minutes(ds: Dataset, metrics: tuple[str, ...]) -> pd.DataFrame:
 
     def build() -> pd.DataFrame:
         k = ds.kpis(keys, by=BY)
+        if k.empty:  # no minute data (platform totals only): nothing to watch
+            return pd.DataFrame({"session_id": pd.Series(dtype=object),
+                                 "minute": pd.Series(dtype=f"datetime64[ns, {ds.tz}]"),
+                                 "offset": pd.Series(dtype="int64"),
+                                 **{m: pd.Series(dtype=float) for m in (*keys, *metrics)}})
         info = ds.session_info[["session_id", "start_time"]]
         k = k.merge(info, on="session_id", how="left")
         k["offset"] = ((k["minute"].dt.tz_convert("UTC").dt.floor("min")
@@ -71,7 +77,8 @@ def session_rows(ds: Dataset, metrics: tuple[str, ...], session_id: str) -> pd.D
         every = all_minutes(ds, metrics)
         return {str(sid): rows.reset_index(drop=True) for sid, rows in every.groupby("session_id", sort=False)}
     by_session = ds.remember(("alerts_minutes_by_session", tuple(sorted(metrics))), build)
-    return by_session.get(session_id, all_minutes(ds, metrics).iloc[:0])
+    rows = by_session.get(session_id)
+    return rows if rows is not None else all_minutes(ds, metrics).iloc[:0]
 
 
 def _intensity(ds: Dataset) -> pd.DataFrame:
@@ -172,9 +179,11 @@ def inventory(ds: Dataset, session_id: str) -> pd.DataFrame | None:
     the table yet is read directly (``inventory.parquet`` / ``inventory.csv``), refusing bad stock values.
     """
     if ds.has("inventory"):
-        ds.preload("inventory")
-        inv = ds.frame("inventory", session_id)
-        return inv[["product_id", "stock"]].reset_index(drop=True)
+        def build() -> dict[str, pd.DataFrame]:
+            whole = ds.frame("inventory")
+            return {str(sid): rows[["product_id", "stock"]].reset_index(drop=True)
+                    for sid, rows in whole.groupby("session_id", sort=False)}
+        return ds.remember(("alerts_inventory",), build).get(session_id)
     if ds.path is None:
         return None
     for name in ("inventory.parquet", "inventory.csv"):
@@ -194,35 +203,50 @@ def inventory(ds: Dataset, session_id: str) -> pd.DataFrame | None:
     return None
 
 
+def _stock_inputs(ds: Dataset) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] | None:
+    """Per session: (products, stock, units' product position, units' minute in ns, units) — remembered."""
+    def build():
+        k = ds.kpis("units", by=["session_id", "minute", "product_id"])
+        if "units" in k.attrs.get("missing", {}):
+            return None
+        k = k[k["units"] > 0]
+        out = {}
+        groups = {str(sid): rows for sid, rows in k.groupby("session_id", sort=False)}
+        for sid in ds.session_info["session_id"].astype(str):
+            inv = inventory(ds, sid)
+            if inv is None or inv.empty:
+                continue
+            products = inv["product_id"].astype(str).to_numpy()
+            rows = groups.get(sid)
+            if rows is None:
+                at, pi, units = np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64"), np.zeros(0)
+            else:
+                pi = pd.Index(products).get_indexer(rows["product_id"].astype(str))
+                at, units = _ns(rows["minute"]), rows["units"].to_numpy(dtype=float)
+            out[sid] = (products, inv["stock"].to_numpy(dtype=float), pi, at, units)
+        return out
+    return ds.remember(("alerts_stock_inputs",), build)
+
+
 def stock_left(ds: Dataset, session_id: str, minutes: pd.Series) -> pd.DataFrame | None:
     """Per product and minute of ``minutes``: stock − units ordered up to the end of the minute.
 
     Returns a frame with product_id, minute, stock, stock_left (one row per product × minute), None when the
-    folder has no inventory or the units per product and minute cannot be had (aggregate-only data).
+    folder has no inventory for the session or the units per product and minute cannot be had (aggregate-only data).
     """
-    inv = inventory(ds, session_id)
-    if inv is None or inv.empty:
+    if inventory(ds, session_id) is None:
         return None
-    def every() -> dict[str, pd.DataFrame] | None:
-        k = ds.kpis("units", by=["session_id", "minute", "product_id"])
-        if "units" in k.attrs.get("missing", {}):
-            return None
-        return {str(sid): rows for sid, rows in k.groupby("session_id", sort=False)}
-    by_session = ds.remember(("alerts_units",), every)
-    if by_session is None:
+    every = _stock_inputs(ds)
+    if every is None or session_id not in every:
         return None
-    units = by_session.get(session_id, pd.DataFrame(columns=["product_id", "minute", "units"]))
+    products, stock, pi, at, units = every[session_id]
     minutes = pd.Series(pd.to_datetime(minutes)).reset_index(drop=True)
     mins = _ns(minutes)
-    products = inv.product_id.astype(str).to_numpy()
     sold = np.zeros((len(products), len(mins)))
-    if len(units):
-        at = _ns(units["minute"])
-        pi = pd.Index(products).get_indexer(units["product_id"].astype(str))
-        mi = np.minimum(np.searchsorted(mins, at), max(len(mins) - 1, 0))
-        ok = (pi >= 0) & (len(mins) > 0) & (mins[mi] == at)  # minutes after ``minutes`` (live: not yet seen) left out
-        np.add.at(sold, (pi[ok], mi[ok]), units["units"].to_numpy(dtype=float)[ok])
-    stock = inv["stock"].to_numpy(dtype=float)
+    if len(units) and len(mins):
+        mi = np.minimum(np.searchsorted(mins, at), len(mins) - 1)
+        ok = (pi >= 0) & (mins[mi] == at)  # minutes after ``minutes`` (live: not yet seen) left out
+        np.add.at(sold, (pi[ok], mi[ok]), units[ok])
     return pd.DataFrame({"product_id": np.repeat(products, len(mins)),
                          "minute": pd.concat([minutes] * len(products), ignore_index=True),
                          "stock": np.repeat(stock, len(mins)),

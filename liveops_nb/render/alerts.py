@@ -71,13 +71,13 @@ def severity_label(severity: str, lang: Lang = "zh") -> str:
 
 def metric_label(metric: str, lang: Lang = "zh") -> str:
     """A rule metric's label: the registry's, or the extra series' (online viewers, GMV per minute …)."""
-    if metric in REGISTRY:
+    if metric in frozenset(REGISTRY):
         return REGISTRY[metric].label(lang)
     return t(f"alerts_metric_{metric}", lang)
 
 
 def _unit(metric: str) -> str:
-    return REGISTRY[metric].unit if metric in REGISTRY else EXTRA_UNITS.get(metric, "")
+    return REGISTRY[metric].unit if metric in frozenset(REGISTRY) else EXTRA_UNITS.get(metric, "")
 
 
 def _v(value: object, metric: str, lang: Lang) -> str:

@@ -75,3 +75,19 @@ def test_errors_are_messages(folder: Path, capsys) -> None:
     assert code == 1 and "rule 'x', field 'threshold.of'" in err
     code, _, err = _run(capsys, "alerts", "--data", folder)
     assert code == 1 and "--session" in err
+
+
+def test_live_upto_a_timestamp(folder: Path) -> None:
+    import liveops_nb
+
+    ds = liveops_nb.open(folder)
+    at = pd.Timestamp("2026-09-07 20:03", tz="Asia/Shanghai")
+    assert not alerts.evaluate(ds, "S1", upto=at - pd.Timedelta(minutes=1))
+    live = alerts.evaluate(ds, "S1", upto=at)
+    assert [(a.rule_id, a.start, a.end) for a in live] == [("sold_out", at, None), ("stock_low", at, None)]
+
+
+def test_aggregate_only_data_without_minutes(tiny_aggregate_ds) -> None:
+    """Platform totals without minute data: nothing to watch, no alerts, no error."""
+    assert alerts.evaluate(tiny_aggregate_ds, "S1") == []
+    assert alerts.session_alerts(tiny_aggregate_ds, "S1").empty

@@ -99,3 +99,14 @@ def test_robust_z_floor_on_a_flat_stretch() -> None:
     assert z[-1] == pytest.approx(-1.5)
     assert robust_z(np.array([0.0] * 10 + [0.0]))[-1] == 0.0
     assert np.isnan(robust_z(np.array([3.0] * 10 + [0.0]), min_level=5)[-1])  # too little to judge
+
+
+def test_robust_z_matches_scipy_mad() -> None:
+    """The scale is scipy's normal-consistent MAD of the previous values (the reference implementation)."""
+    from scipy.stats import median_abs_deviation
+
+    x = np.random.default_rng(5).poisson(30, 80).astype(float)
+    z = robust_z(x, history=15, rel_floor=0.0)
+    for t in (20, 47, 79):
+        hist = x[t - 15:t]
+        assert z[t] == pytest.approx((x[t] - np.median(hist)) / median_abs_deviation(hist, scale="normal"))

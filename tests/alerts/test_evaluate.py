@@ -120,3 +120,22 @@ def test_open_end_while_live() -> None:
     assert a.end is None and a.start == minute(2)
     d = a.to_dict()
     assert d["end"] is None and d["alert_id"] == a.id and d["start"] == "2026-09-07T20:02:00+08:00"
+
+
+def test_ratio_over_a_window_is_the_formula_on_sums() -> None:
+    """view_to_order_rate = buyers / uv; over 2 minutes (3 + 0) / (10 + 30) = 0.075, not the mean of 0.3 and 0."""
+    import ibis
+
+    rows = frame("view_to_order_rate", [0.3, 0.0, 0.25])
+    rows["buyers"], rows["uv"] = [3.0, 0.0, 10.0], [10.0, 30.0, 40.0]  # minute 2: (0 + 10) / 70 = 0.143
+    rs = rules({"id": "conv", "metric": "view_to_order_rate", "window": 2, "threshold": 0.1})
+    (a,) = _run(rows, rs, con=ibis.duckdb.connect())
+    assert (a.start, a.end, a.value) == (minute(1), minute(2), pytest.approx(0.075))
+
+
+def test_two_falls_in_a_row_are_one_alert() -> None:
+    x = [20] * 30 + [10] * 30 + [4] * 30  # −50 %, then −60 %: one run from minute 30 to the end
+    rs = rules({"id": "shift", "kind": "level_shift", "metric": "online", "min_shift": 0.4, "min_duration": 5})
+    (a,) = _run(frame("online", x), rs)
+    assert (a.start, a.end, a.value) == (minute(30), minute(90), 4.0)
+    assert (a.params["before"], a.params["after"]) == (20.0, 10.0)
