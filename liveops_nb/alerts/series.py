@@ -221,7 +221,7 @@ def _stock_inputs(ds: Dataset) -> dict[str, tuple[np.ndarray, np.ndarray, np.nda
             if rows is None:
                 at, pi, units = np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64"), np.zeros(0)
             else:
-                pi = pd.Index(products).get_indexer(rows["product_id"].astype(str))
+                pi = pd.Index(products).get_indexer(pd.Index(rows["product_id"].astype(str)))
                 at, units = _ns(rows["minute"]), rows["units"].to_numpy(dtype=float)
             out[sid] = (products, inv["stock"].to_numpy(dtype=float), pi, at, units)
         return out

@@ -146,3 +146,18 @@ def webhook_text(a: Alert, lang: Lang = "zh", room_name: str | None = None,
              time=f"{pd.Timestamp(a.start).strftime('%Y-%m-%d')} {span_text(a, lang)}",
              what=alert_text(a, lang, product_names))
     return title, body
+
+
+def timeline_labels(frame: pd.DataFrame, lang: Lang = "zh", product_names: Mapping[str, str] | None = None
+                    ) -> pd.DataFrame:
+    """:func:`liveops_nb.alerts.session_alerts`'s frame with a ``label`` per band for the review timeline.
+
+    The label is severity · metric (· product), e.g. ``紧急 · 在线人数`` / ``high · Online viewers``.
+    """
+    out = frame.copy()
+    names = product_names or {}
+    out["label"] = [" · ".join(p for p in (severity_label(sev, lang), metric_label(m, lang),
+                                           names.get(pid, pid) if isinstance(pid, str) else "") if p)
+                    for sev, m, pid in zip(out["severity"], out["metric"], out["product_id"], strict=True)]
+    return out
+

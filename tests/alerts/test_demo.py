@@ -90,3 +90,14 @@ def test_false_alarm_rate_on_ordinary_sessions(demo_ds, planted) -> None:
     assert rate["medium_or_high"] <= BOUNDS["medium_or_high"]
     assert rate["any"] <= BOUNDS["any"]
     assert max(per_session.values(), default=0) <= BOUNDS["max_per_session"]
+
+
+def test_timeline_labels_in_both_languages(demo_ds, planted) -> None:
+    from liveops_nb.render.alerts import timeline_labels
+
+    frame = session_alerts(demo_ds, planted["phenomena"]["outage"]["session_id"])
+    zh = timeline_labels(frame, "zh")
+    en = timeline_labels(frame, "en")
+    outage = frame.rule_id == "outage"
+    assert zh.loc[outage, "label"].iloc[0] == "紧急 · 在线人数"
+    assert en.loc[outage, "label"].iloc[0] == "high · Online viewers"
