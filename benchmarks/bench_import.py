@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> None:
         f"on this machine (median {statistics.median(t['first']):.1f} s); the import used "
         f"{statistics.median(t['first_cpu']):.1f} s of CPU, mostly one core (reading and parsing 301 files, "
         "then one validation of the staged dataset by `liveops_nb.open`), so on a machine not shared with other "
-        "work the wall time is about the CPU time;",
+        "work the wall time should be about the CPU time (not measured here: no quiet machine was available);",
         f"* re-import: target < 5 s — {'met' if statistics.median(t['again']) < 5 else '**not met**'} "
         "(files already imported are recognised by their content hash and not read again);",
         "* a forced re-import reads every file again: its cost is the first import's minus the write, and it is "
