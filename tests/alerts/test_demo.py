@@ -74,7 +74,7 @@ def test_timeline_frame(demo_ds, planted) -> None:
 def test_false_alarm_rate_on_ordinary_sessions(demo_ds, planted) -> None:
     planted_ids = _planted_sessions(planted["phenomena"])
     ordinary = [s for s in demo_ds.session_info["session_id"] if s not in planted_ids]
-    assert len(ordinary) >= 100
+    assert len(ordinary) >= 30  # enough broadcasts for a rate
     rules = load_rules(None)
     per_session: Counter[str] = Counter()
     by_severity: Counter[str] = Counter()
