@@ -113,9 +113,9 @@ class Dataset:
         self.warnings: list[DataProblem] = list(raw.warnings)
         problems = list(raw.problems)
         if validate:
-            from .validate import validate_tables
+            from .engine import persist
 
-            p, w = validate_tables(self.raw, files=raw.files)
+            p, w = persist.validation(self.raw, raw.files, path, source, tz)  # stored between processes
             problems += p
             self.warnings += w
         if problems:
@@ -443,6 +443,13 @@ class Dataset:
             else:
                 frame = frame.drop(columns=[c for c in frame.columns if c.startswith("_")])
             return frame, plan.missing, plan.people_summed
+        if by == ("session_id",) and not wkey:  # the all-sessions table: kept on disk between processes
+            compute_all = build
+
+            def build():
+                from .engine import persist
+
+                return persist.remembered(self, ("bases", list(by), sorted(full)), compute_all)
         return self._cache.get_or_make(("bases", by, wkey, full), build)
 
     def _total_of_sessions(self, names: set[str], where: dict[str, tuple]

@@ -1,9 +1,11 @@
 """Shared fixtures: the hand-made tiny dataset and the default-scale demo dataset (generated once)."""
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,10 @@ from devtools import tiny
 
 # an unregistered text key is an error in tests (pages show the key itself instead)
 os.environ.setdefault("LIVEOPS_STRICT_TEXT", "1")
+# the on-disk result store (liveops_nb/engine/store.py): a fresh folder per test session, never a user's cache
+_RESULT_CACHE = tempfile.mkdtemp(prefix="liveops-test-cache-")
+os.environ["LIVEOPS_CACHE"] = _RESULT_CACHE
+atexit.register(shutil.rmtree, _RESULT_CACHE, True)
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_CACHE = ROOT / "tests" / ".cache" / "demo-seed7"
