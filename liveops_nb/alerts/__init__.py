@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from .detect import DetectionInputError, change_points, robust_z
 from .evaluation import Alert, evaluate, evaluate_frame, room_baselines
-from .frames import alert_counts, alerts_frame, session_alerts
+from .frames import alert_counts, alerts_frame, codes_by_session, session_alerts
 from .rules import EXTRA_METRICS, Baseline, Rule, Rules, Threshold, Webhook, load_rules, parse_rules
 
 __all__ = ["EXTRA_METRICS", "Alert", "Baseline", "DetectionInputError", "Rule", "Rules", "Threshold", "Webhook",
-           "alert_counts", "alerts_frame", "change_points", "evaluate", "evaluate_frame", "load_rules", "parse_rules",
-           "robust_z", "room_baselines", "session_alerts"]
+           "alert_counts", "alerts_frame", "change_points", "codes_by_session", "evaluate", "evaluate_frame",
+           "load_rules", "parse_rules", "robust_z", "room_baselines", "session_alerts"]

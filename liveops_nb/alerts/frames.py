@@ -47,3 +47,14 @@ def alert_counts(ds: Dataset, session_ids: Iterable[str] | None = None, rules: R
         row["total"] = len(found)
         rows.append(row)
     return pd.DataFrame(rows, columns=["session_id", *SEVERITIES, "total"])
+
+
+def codes_by_session(ds: Dataset, session_ids: Iterable[str], rules: Rules | None = None) -> dict[str, list[str]]:
+    """The rule ids of each session's post-hoc alerts, as problem codes for the period review's recurring problems.
+
+    ``(ds, session_ids) -> {session_id: [rule id, …]}`` (one entry per alert; a rule that fired twice is listed
+    twice). Words: ``alerts_code_<rule id>`` in :mod:`liveops_nb.render.alerts` for the shipped rules.
+    """
+    rules = rules if rules is not None else load_rules(ds.path)
+    return {sid: [a.rule_id for a in evaluate(ds, sid, rules)] for sid in session_ids}
+

@@ -12,7 +12,7 @@ import pandas as pd
 from ..alerts import Alert
 from ..metrics import REGISTRY
 from .fmt import fmt_value
-from .i18n import Lang, register, t
+from .i18n import STRINGS, Lang, register, t
 
 register({
     "alerts_sev_low": ("提示", "low"),
@@ -30,23 +30,30 @@ register({
     "alerts_ref_stock": ("开播库存的{ratio}（{threshold}）", "{ratio} of the stock at the start ({threshold})"),
     "alerts_cmp_<": ("低于", "below"), "alerts_cmp_<=": ("不高于", "at or below"),
     "alerts_cmp_>": ("高于", "above"), "alerts_cmp_>=": ("不低于", "at or above"),
-    "alerts_code_threshold_below": ("{metric}{window}为{value}，{cmp}{ref}，持续{minutes}分钟",
+    "alerts_text_threshold_below": ("{metric}{window}为{value}，{cmp}{ref}，持续{minutes}分钟",
                                     "{metric}{window} was {value}, {cmp} {ref}, for {minutes} min"),
-    "alerts_code_threshold_above": ("{metric}{window}为{value}，{cmp}{ref}，持续{minutes}分钟",
+    "alerts_text_threshold_above": ("{metric}{window}为{value}，{cmp}{ref}，持续{minutes}分钟",
                                     "{metric}{window} was {value}, {cmp} {ref}, for {minutes} min"),
-    "alerts_code_anomaly_below": ("{metric}{window}异常偏低：{value}（偏离近{history}分钟基线超过{z}个稳健标准差）",
+    "alerts_text_anomaly_below": ("{metric}{window}异常偏低：{value}（偏离近{history}分钟基线超过{z}个稳健标准差）",
                                   "{metric}{window} unusually low: {value} (more than {z} robust SDs below the "
                                   "last {history} minutes)"),
-    "alerts_code_anomaly_above": ("{metric}{window}异常偏高：{value}（偏离近{history}分钟基线超过{z}个稳健标准差）",
+    "alerts_text_anomaly_above": ("{metric}{window}异常偏高：{value}（偏离近{history}分钟基线超过{z}个稳健标准差）",
                                   "{metric}{window} unusually high: {value} (more than {z} robust SDs above the "
                                   "last {history} minutes)"),
-    "alerts_code_level_shift_down": ("{metric}水平下移：{before} → {after}（{shift}）",
+    "alerts_text_level_shift_down": ("{metric}水平下移：{before} → {after}（{shift}）",
                                      "{metric} shifted down: {before} → {after} ({shift})"),
-    "alerts_code_level_shift_up": ("{metric}水平上移：{before} → {after}（{shift}）",
+    "alerts_text_level_shift_up": ("{metric}水平上移：{before} → {after}（{shift}）",
                                    "{metric} shifted up: {before} → {after} ({shift})"),
-    "alerts_code_stock_out": ("{product}已售罄（开播库存{stock}件）", "{product} sold out (stock at the start: {stock})"),
-    "alerts_code_stock_low": ("{product}库存告急：剩{value}件，{cmp}{ref}",
+    "alerts_text_stock_out": ("{product}已售罄（开播库存{stock}件）", "{product} sold out (stock at the start: {stock})"),
+    "alerts_text_stock_low": ("{product}库存告急：剩{value}件，{cmp}{ref}",
                               "{product} running low: {value} left, {cmp} {ref}"),
+    # the shipped rules by id, as the period review's recurring problems name them (alerts.codes_by_session)
+    "alerts_code_outage": ("直播断流", "Stream outage"),
+    "alerts_code_audience_below_typical": ("在线人数低于本直播间同期", "Audience below the room's typical"),
+    "alerts_code_audience_level_drop": ("在线人数水平下移", "Audience level dropped"),
+    "alerts_code_interaction_anomaly": ("互动强度异常偏低", "Interaction unusually low"),
+    "alerts_code_sold_out": ("商品售罄", "Product sold out"),
+    "alerts_code_stock_low": ("库存告急", "Stock running low"),
     "alerts_window": ("（{n}分钟{agg}）", " ({n}-minute {agg})"),
     "alerts_agg_mean": ("均值", "mean"), "alerts_agg_sum": ("合计", "sum"),
     "alerts_agg_min": ("最小值", "minimum"), "alerts_agg_max": ("最大值", "maximum"),
@@ -67,6 +74,12 @@ EXTRA_UNITS = {"online": "people", "gmv_per_minute": "CNY", "interaction_intensi
 def severity_label(severity: str, lang: Lang = "zh") -> str:
     """低 / 中 / 高 severity in words."""
     return t(f"alerts_sev_{severity}", lang)
+
+
+def rule_label(rule_id: str, lang: Lang = "zh") -> str:
+    """A rule in words: the shipped rules' names (断流 / Stream outage …); a team's own rule keeps its id."""
+    key = f"alerts_code_{rule_id}"
+    return t(key, lang) if key in STRINGS else rule_id
 
 
 def metric_label(metric: str, lang: Lang = "zh") -> str:
@@ -103,7 +116,7 @@ def alert_text(a: Alert, lang: Lang = "zh", product_names: Mapping[str, str] | N
                   before=_v(p.get("before"), a.metric, lang), after=_v(p.get("after"), a.metric, lang),
                   shift=f"{float(p.get('shift', 0.0)) * 100:+.0f}%", product=product,
                   stock=_v(p.get("stock"), "stock_left", lang))
-    text = t(f"alerts_code_{code}", lang, **fields)
+    text = t(f"alerts_text_{code}", lang, **fields)
     if int(p.get("repeats", 0) or 0) > 0:
         text += t("alerts_repeats", lang, n=int(p["repeats"]))
     return text
@@ -128,7 +141,7 @@ def alerts_frame(alerts: Iterable[Alert], lang: Lang = "zh", product_names: Mapp
                t("alerts_col_severity", lang): severity_label(a.severity, lang),
                t("alerts_col_metric", lang): metric_label(a.metric, lang),
                t("alerts_col_what", lang): alert_text(a, lang, product_names),
-               t("alerts_col_rule", lang): a.rule_id}
+               t("alerts_col_rule", lang): rule_label(a.rule_id, lang)}
         if log is not None:
             ack = acks.get(a.id)
             row[t("alerts_col_status", lang)] = t("alerts_acked", lang, by=ack.ack_by, at=ack.ack_at) if ack else ""

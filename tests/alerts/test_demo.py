@@ -101,3 +101,11 @@ def test_timeline_labels_in_both_languages(demo_ds, planted) -> None:
     outage = frame.rule_id == "outage"
     assert zh.loc[outage, "label"].iloc[0] == "紧急 · 在线人数"
     assert en.loc[outage, "label"].iloc[0] == "high · Online viewers"
+
+
+def test_codes_by_session_for_the_period_review(demo_ds, planted) -> None:
+    from liveops_nb.alerts import codes_by_session
+
+    sid = planted["phenomena"]["outage"]["session_id"]
+    codes = codes_by_session(demo_ds, [sid])
+    assert list(codes) == [sid] and "outage" in codes[sid]

@@ -89,3 +89,10 @@ def test_the_documented_example_is_valid() -> None:
     r = parse_rules(yaml.safe_load(block), "docs/alerts.md")
     assert r.webhook is not None and r.webhook.format in ("wecom", "dingtalk")
     assert any(x.rooms for x in r.rules)
+
+
+def test_every_shipped_rule_has_words_for_the_period_review() -> None:
+    import liveops_nb.render.alerts  # noqa: F401 - registers the words
+    from liveops_nb.render.i18n import STRINGS
+
+    assert [r.id for r in load_rules(None).rules if f"alerts_code_{r.id}" not in STRINGS] == []
