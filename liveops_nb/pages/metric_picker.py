@@ -32,7 +32,7 @@ class CheckPicker(w.VBox):
     value = traitlets.Tuple()
 
     def __init__(self, description: str, options: Sequence[tuple[str, Any]] = (), value: Sequence[Any] = (), *,
-                 columns: int = 3, none_text: str = "—", lang: str = "zh", **kwargs: Any) -> None:
+                 columns: int = 4, none_text: str = "—", lang: str = "zh", **kwargs: Any) -> None:
         self.description, self.none_text, self._columns = description, none_text, columns
         self._colon, self._sep = ("：", "、") if lang == "zh" else (": ", ", ")
         self._options: list[tuple[str, Any]] = []
@@ -40,7 +40,7 @@ class CheckPicker(w.VBox):
         self._syncing = False
         self.summary = w.HTML()
         self.summary.add_class("lo-pick-summary")
-        self.grid = w.GridBox(layout=w.Layout(grid_template_columns=f"repeat({columns}, 220px)"))
+        self.grid = w.GridBox(layout=w.Layout(grid_template_columns=f"repeat({columns}, 250px)"))
         super().__init__([self.summary, self.grid], **kwargs)
         self.options = list(options)
         self.value = tuple(value)
@@ -55,7 +55,7 @@ class CheckPicker(w.VBox):
         self._options = [(str(label), v) for label, v in options]
         self._boxes = []
         for label, _ in self._options:
-            box = w.Checkbox(value=False, description=label, indent=False, layout=w.Layout(width="215px"))
+            box = w.Checkbox(value=False, description=label, indent=False, layout=w.Layout(width="245px"))
             box.observe(self._ticked, names="value")
             self._boxes.append(box)
         self.grid.children = tuple(self._boxes)
