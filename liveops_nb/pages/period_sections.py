@@ -23,10 +23,12 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from .. import alerts
 from ..period import bridge, cases, compare, goals, plan, slots, structure
 from ..period.frames import Scope, room_names, sessions_in
 from ..period.periods import parse
 from ..period.structure import SUB_GRAIN
+from ..render import alerts as _alert_words  # noqa: F401 - registers the alerts' words (alerts_code_<rule id>)
 from ..render.i18n import Lang
 from ..render.period import details, overview
 from ..render.period.text import TITLES
@@ -71,7 +73,7 @@ def diagnosis_codes(ds: Dataset, session_ids: list[str]) -> dict[str, list[str]]
 ProblemSource = Callable[["Dataset", list[str]], Mapping[str, Iterable[str]]]
 PROBLEM_SOURCES: dict[str, ProblemSource] = {"diagnosis": diagnosis_codes}
 """Source name -> problem codes per session, counted by the recurring-problems section."""
-# ALERTS HOOK: PROBLEM_SOURCES["alerts"] = alerts.codes_by_session
+PROBLEM_SOURCES["alerts"] = alerts.codes_by_session  # ALERTS HOOK (words: render/alerts registers alerts_code_<rule>)
 
 
 def _remember(ds: Dataset, name: str, label: str, o: PeriodOptions, make: Callable[[], Any]) -> Any:
