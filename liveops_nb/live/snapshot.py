@@ -128,8 +128,13 @@ def live_dataset(history: LiveHistory, feed: LiveFeed):
         tables[name] = ibis.memtable(frame)
     raw = RawTables(con=quiet_connection(), tables=tables)
     ds = Dataset(raw, source=f"live:{history.session_id}", validate=False, use_viewer_level=False, tz=history.tz)
-    # the session's descriptive row never changes during the broadcast: give it to the dataset instead of a query
+    # the session's descriptive row never changes during the broadcast, and the minute rows are already in
+    # pandas: give both to the dataset's cache instead of reading them back through a query
     ds._cache.get_or_make(("session_info",), lambda: history.frames["_info"])
+    minutes = feed.frame("minute_stats")
+    if len(minutes):
+        ds._cache.get_or_make(("frame", "minute_stats", None),
+                              lambda: minutes.sort_values(["session_id", "minute"]).reset_index(drop=True))
     return ds
 
 
