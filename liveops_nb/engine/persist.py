@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DataProblem
-from .store import Store, StoreError, dataset_key, default_store
+from .store import BASES_CODE, VALIDATION_CODE, Store, StoreError, dataset_key, default_store
 
 
 def _store_for(path: Path | None, source: str) -> Store | None:
@@ -56,7 +56,7 @@ def validation(tables: dict[str, Any], files: Mapping[str, Path], path: Path | N
     store = _store_for(path, source)
     if store is None or path is None or not files:
         return run()
-    return store.remember(dataset_key(path, files, "validate", tz), run)
+    return store.remember(dataset_key(path, files, "validate", tz, code=VALIDATION_CODE), run)
 
 
 def remembered(ds: Any, request: tuple, make: Callable[[], Any]) -> Any:
@@ -65,5 +65,5 @@ def remembered(ds: Any, request: tuple, make: Callable[[], Any]) -> Any:
     store = _store_for(ds.path, ds.source)
     if store is None or ds.path is None or not ds.files:
         return make()
-    key = dataset_key(ds.path, ds.files, request, ds.level, ds.tz, sorted(ds.raw))
+    key = dataset_key(ds.path, ds.files, request, ds.level, ds.tz, sorted(ds.raw), code=BASES_CODE)
     return store.remember(key, make)

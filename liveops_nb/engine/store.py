@@ -7,7 +7,8 @@ hash of everything that could change the result:
 * the data folder's resolved path and the names in it (an added or removed file changes the key);
 * a fingerprint of every input file: size, modification time (ns) and a cheap content hash (the
   first and last 64 KiB, and for Parquet its whole footer) -- :func:`file_fingerprint`;
-* the package's version and a hash of its own source files (other code, other results);
+* the package's version and a hash of the source files that compute the result (:data:`VALIDATION_CODE`,
+  :data:`BASES_CODE`) and the versions of DuckDB, Ibis, pandas, PyArrow and NumPy (other code, other results);
 * the request (what was computed, with which options).
 
 So a result is never served for other inputs: any change makes a new key, and old entries
@@ -119,23 +120,41 @@ def folder_fingerprint(folder: str | Path) -> dict[str, Any]:
     return {"folder": str(folder), "names": names, "files": [file_fingerprint(p) for p in files]}
 
 
-@functools.lru_cache(maxsize=1)
-def code_stamp() -> str:
-    """A hash of the package's source files, its version among them (``__init__.py``): other code, new keys."""
+# the package's source the stored results depend on (files or folders, relative to the package)
+VALIDATION_CODE = ("__init__.py", "validate.py", "schema.py", "errors.py", "config.py", "io")
+BASES_CODE = ("__init__.py", "dataset.py", "engine", "derive.py", "metrics.py", "measures.py", "schema.py",
+              "errors.py", "config.py", "io", "comments")
+
+
+@functools.lru_cache(maxsize=16)
+def code_stamp(parts: tuple[str, ...] = ()) -> str:
+    """A hash of the package's source files ``parts`` (all of it when empty; its version is in ``__init__.py``)
+    and of the versions of the engines that compute the results: other code, new keys."""
+    from importlib import metadata
+
     root = Path(__file__).resolve().parents[1]
     h = hashlib.blake2b(digest_size=16)
     h.update(f"store/{STORE_VERSION}".encode())
-    for p in sorted(root.rglob("*.py")):
+    for dist in ("duckdb", "ibis-framework", "pandas", "pyarrow", "numpy"):
+        try:
+            h.update(f"{dist}={metadata.version(dist)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist}=none".encode())
+    sources: set[Path] = set()
+    for part in parts or ("",):
+        where = root / part
+        sources.update(where.rglob("*.py") if where.is_dir() else [where])
+    for p in sorted(sources):
         try:
             h.update(str(p.relative_to(root)).encode() + b"\0" + p.read_bytes())
         except OSError:
-            continue
+            h.update(str(p.relative_to(root)).encode() + b"\0-")
     return h.hexdigest()
 
 
-def make_key(*parts: Any) -> str:
-    """A hex key of JSON-able ``parts`` (with the code stamp): equal parts give equal keys in any process."""
-    text = json.dumps([code_stamp(), *parts], sort_keys=True, default=repr, separators=(",", ":"))
+def make_key(*parts: Any, code: tuple[str, ...] = ()) -> str:
+    """A hex key of JSON-able ``parts`` and the :func:`code_stamp` of ``code``: equal in any process."""
+    text = json.dumps([code_stamp(code), *parts], sort_keys=True, default=repr, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -285,6 +304,8 @@ def _decode(raw: bytes) -> Any:
         return _BAD
 
 
-def dataset_key(path: str | Path, files: Mapping[str, Path], *request: Any) -> str:
-    """The key of a result computed from the data folder ``path`` (its table ``files`` read) for ``request``."""
-    return make_key(folder_fingerprint(path), {k: str(Path(v).resolve()) for k, v in files.items()}, *request)
+def dataset_key(path: str | Path, files: Mapping[str, Path], *request: Any, code: tuple[str, ...] = ()) -> str:
+    """The key of a result computed by the package's ``code`` from the data folder ``path`` (its table
+    ``files`` read) for ``request``."""
+    return make_key(folder_fingerprint(path), {k: str(Path(v).resolve()) for k, v in files.items()}, *request,
+                    code=code)
