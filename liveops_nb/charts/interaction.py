@@ -35,7 +35,7 @@ def keyword_bars(keywords: pd.DataFrame, lang: Lang = "zh") -> alt.LayerChart:
     bars = alt.Chart(keywords).mark_bar(color=PALETTE[0]).encode(x=x, y=y, tooltip=tips)
     text = alt.Chart(keywords).mark_text(align="left", dx=3, fontSize=11, color="#262626").encode(
         x=x, y=y, text=alt.Text("count:Q", format=","), tooltip=tips)
-    return alt.layer(bars, text).properties(title=t("interaction_chart_keywords", lang, n=MIN_SUPPORT),
+    return alt.LayerChart(layer=[bars, text]).properties(title=t("interaction_chart_keywords", lang, n=MIN_SUPPORT),
                                             width=page_width(200), height=max(120, 20 * len(keywords)))
 
 

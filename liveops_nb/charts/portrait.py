@@ -28,12 +28,13 @@ def portrait_frame(tab: pd.DataFrame, lang: Lang = "zh") -> pd.DataFrame:
     from ..render.review import portrait as words  # labels and the small-sample marker
 
     rows = []
+    r: Any  # a row namedtuple
     for r in tab.itertuples(index=False):
         for who, share, people in (("viewers", r.viewer_share, r.viewers), ("buyers", r.buyer_share, r.buyers)):
-            s = None if pd.isna(share) else float(share)
+            s = None if share is None or share != share else float(share)
             rows.append({"label": words.value_label(r.value, lang), "who": t(f"portrait_{who}", lang),
                          "share": s, "people": float(people),
-                         "text": "—" if s is None else f"{s * 100:.1f}% ({int(people):,})"})
+                         "text": "—" if s is None else f"{s * 100:.1f}% ({float(people):,.0f})"})
     return pd.DataFrame(rows, columns=["label", "who", "share", "people", "text"])
 
 
@@ -57,4 +58,5 @@ def portrait_chart(tab: pd.DataFrame, dim: str, lang: Lang = "zh", data: Any = N
     text = alt.Chart(f).mark_text(align="left", dx=3, fontSize=11, color="#262626").encode(
         x=x, text="text:N", **enc)
     title = t("portrait_chart_title", lang, dim=t(f"portrait_dim_{dim}", lang))
-    return alt.layer(bars, text).properties(width=page_width(160), height=max(60, 34 * len(order)), title=title)
+    return alt.LayerChart(layer=[bars, text]).properties(width=page_width(160), height=max(60, 34 * len(order)),
+                                                        title=title)

@@ -62,7 +62,7 @@ def gmv_by_product(product_table: pd.DataFrame, lang: Lang = "zh") -> alt.LayerC
     bars = alt.Chart(df).mark_bar().encode(x=x, y=y, color=_role_color(lang), tooltip=tips)
     text = alt.Chart(df).mark_text(align="left", dx=3, fontSize=11, color="#262626").encode(
         x=x, y=y, text="text:N", tooltip=tips)
-    return alt.layer(bars, text).properties(title=t("products_chart_gmv", lang), width=page_width(220),
+    return alt.LayerChart(layer=[bars, text]).properties(title=t("products_chart_gmv", lang), width=page_width(220),
                                             height=max(120, 20 * len(df)))
 
 
@@ -78,8 +78,11 @@ def click_vs_conversion(product_table: pd.DataFrame, lang: Lang = "zh") -> alt.L
     df = df.dropna(subset=["product_click_rate", "click_to_order_rate"])
     df = df.assign(label=[_short(n) for n in df["name"]])
     click, conv = REGISTRY["product_click_rate"].label(lang), REGISTRY["click_to_order_rate"].label(lang)
-    x = alt.X("product_click_rate:Q", title=click, axis=alt.Axis(format="%"))
-    y = alt.Y("click_to_order_rate:Q", title=conv, axis=alt.Axis(format="%"))
+    # room beyond the largest point for its name
+    x = alt.X("product_click_rate:Q", title=click, axis=alt.Axis(format="%"),
+              scale=alt.Scale(domain=[0, _room(df["product_click_rate"])]))
+    y = alt.Y("click_to_order_rate:Q", title=conv, axis=alt.Axis(format="%"),
+              scale=alt.Scale(domain=[0, _room(df["click_to_order_rate"])]))
     chart = alt.Chart(df)
     points = chart.mark_circle(opacity=0.75).encode(
         x=x, y=y,
@@ -90,8 +93,14 @@ def click_vs_conversion(product_table: pd.DataFrame, lang: Lang = "zh") -> alt.L
                  alt.Tooltip("product_click_rate:Q", title=click, format=".1%"),
                  alt.Tooltip("click_to_order_rate:Q", title=conv, format=".1%"),
                  alt.Tooltip("gmv:Q", title=t("products_chart_gmv_axis", lang), format=",.0f")])
-    return alt.layer(points, _point_labels(chart, x, y)).properties(
+    return alt.LayerChart(layer=[points, _point_labels(chart, x, y)]).properties(
         title=t("products_chart_scatter", lang), width=page_width(220), height=320)
+
+
+def _room(values: pd.Series) -> float:
+    """An axis end 15 % beyond the largest value, so the label beside the outermost point stays inside the chart."""
+    top = float(pd.to_numeric(values, errors="coerce").max()) if len(values) else 0.0
+    return top * 1.15 if top == top and top > 0 else 1.0
 
 
 def _short(name: object, limit: int = 10) -> str:
@@ -104,8 +113,9 @@ def pitch_performance(pitch_table: pd.DataFrame, lang: Lang = "zh") -> alt.Layer
     """Scatter, one point per pitch (named): average online during it vs GMV during it (``products.pitch_table``)."""
     df = _with_labels(pitch_table[["name", "role", "start_offset", "minutes", "avg_online", "gmv"]], lang)
     df = df.assign(label=[_short(n) for n in df["name"]])
-    x = alt.X("avg_online:Q", title=t("products_chart_online", lang))
-    y = alt.Y("gmv:Q", title=t("products_chart_pitch_gmv", lang))
+    x = alt.X("avg_online:Q", title=t("products_chart_online", lang),
+              scale=alt.Scale(domain=[0, _room(df["avg_online"])]))
+    y = alt.Y("gmv:Q", title=t("products_chart_pitch_gmv", lang), scale=alt.Scale(domain=[0, _room(df["gmv"])]))
     chart = alt.Chart(df)
     points = chart.mark_circle(size=90, opacity=0.8).encode(
         x=x, y=y,
@@ -116,5 +126,5 @@ def pitch_performance(pitch_table: pd.DataFrame, lang: Lang = "zh") -> alt.Layer
                  alt.Tooltip("minutes:Q", title=t("products_chart_minutes", lang), format=".0f"),
                  alt.Tooltip("avg_online:Q", title=t("products_chart_online", lang), format=",.0f"),
                  alt.Tooltip("gmv:Q", title=t("products_chart_pitch_gmv", lang), format=",.0f")])
-    return alt.layer(points, _point_labels(chart, x, y)).properties(
+    return alt.LayerChart(layer=[points, _point_labels(chart, x, y)]).properties(
         title=t("products_chart_pitch", lang), width=page_width(220), height=320)

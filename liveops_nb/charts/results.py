@@ -58,5 +58,5 @@ def comparison_chart(comparison: pd.DataFrame, basis_text: str, lang: Lang = "zh
     base = alt.Chart(f).encode(x=x, y=y, text="text:N", tooltip=tips)
     right = base.transform_filter("datum.shown >= 0").mark_text(align="left", dx=3, fontSize=11, color="#262626")
     left = base.transform_filter("datum.shown < 0").mark_text(align="right", dx=-3, fontSize=11, color="#262626")
-    return alt.layer(bars, right, left).properties(width=page_width(220), height=max(60, 20 * len(f)),
+    return alt.LayerChart(layer=[bars, right, left]).properties(width=page_width(220), height=max(60, 20 * len(f)),
                                                    title=t("results_chart_title", lang, basis=basis_text))

@@ -36,9 +36,11 @@ STATIC_WIDTH = 1040
 _mode: Mode | None = None  # the mode of the last enable(); None: charts for to_svg (a fixed width)
 
 
-def page_width(less: int = 0) -> int | str:
+def page_width(less: int = 0) -> Any:
     """The width a full-width chart asks for: the container's width when interactive (JupyterLab, Voila: the
-    chart follows the page), else :data:`STATIC_WIDTH` − ``less`` px (static SVG has no container)."""
+    chart follows the page), else :data:`STATIC_WIDTH` − ``less`` px (static SVG has no container).
+
+    Typed ``Any``: Altair takes ``"container"`` or a number for ``width``."""
     return "container" if _mode == "interactive" else STATIC_WIDTH - less
 
 

@@ -48,7 +48,7 @@ def _labelled(bars: alt.Chart, df: pd.DataFrame, x: alt.X, y: alt.Y, tips: list)
     """Bars with their value as text at the bar's end (readable in a static report)."""
     text = alt.Chart(df).mark_text(align="left", dx=3, fontSize=11, color="#262626").encode(
         x=x, y=y, text="text:N", tooltip=tips)
-    return alt.layer(bars, text)
+    return alt.LayerChart(layer=[bars, text])
 
 
 def share_chart(tab: pd.DataFrame, lang: Lang = "zh") -> alt.LayerChart:
@@ -119,7 +119,7 @@ def minute_paid_chart(minutes: pd.DataFrame, spend: pd.DataFrame | None, lang: L
             ["minute", "series", "value"]])
     df = pd.concat(series, ignore_index=True)
     names = [t("traffic_chart_paid_gmv", lang), t("traffic_chart_spend", lang)]
-    return alt.Chart(df).mark_line(point=True, interpolate="monotone").encode(
+    return alt.Chart(df).mark_line(point=True).encode(
         x=alt.X("minute:T", title=t("traffic_chart_minute", lang)),
         y=alt.Y("value:Q", title=t("traffic_chart_cny", lang)),
         color=alt.Color("series:N", title=None, scale=alt.Scale(domain=names, range=[PALETTE[1], PALETTE[3]])),

@@ -100,7 +100,7 @@ def key_figures(data: PortraitData) -> dict[str, float | str | None]:
             if tab is None or tab.empty or not (tab[f"{who}s"] > 0).any():
                 out[f"{dim}_top_{who}_group"] = out[f"{dim}_top_{who}_share"] = None
                 continue
-            row = tab.loc[tab[f"{who}s"].idxmax()]
+            row = tab.iloc[int(tab[f"{who}s"].to_numpy().argmax())]
             out[f"{dim}_top_{who}_group"] = None if row["value"] is None else str(row["value"])
             out[f"{dim}_top_{who}_share"] = float(row[f"{who}_share"])
     return out

@@ -331,18 +331,18 @@ def _audience(f: dict[str, pd.DataFrame], data: Any, lang: Lang) -> list[Table]:
         out.append(_Builder(lang).add("layer", [t(f"audience_layer_{x}", lang) for x in d["layer"]])
                    .add("buyers", _num(d["buyers"]), COUNT).add("watched", _num(d["watched"]), COUNT)
                    .add("bought", _num(d["bought"]), COUNT).table("rfm"))
+    from .portrait import value_label
+
     portrait = getattr(data, "portrait", None)
     for dim in DIMS:
-        d = f.get(f"portrait.tables.{dim}")
-        if d is None or portrait is None:
+        p = f.get(f"portrait.tables.{dim}")
+        if p is None or portrait is None:
             continue
-        from .portrait import value_label
-
-        out.append(_Builder(lang).add("attr", [value_label(v, lang) for v in d["value"]])
-                   .add("viewers", _num(d["viewers"]), COUNT).add("viewer_share", _num(d["viewer_share"]), PERCENT)
-                   .add("buyers", _num(d["buyers"]), COUNT).add("buyer_share", _num(d["buyer_share"]), PERCENT)
-                   .add("gap", _num(d["gap"]) * 100, "0.0")
-                   .few([min(portrait.viewers or 0, portrait.buyers or 0)] * len(d))
+        out.append(_Builder(lang).add("attr", [value_label(v, lang) for v in p["value"]])
+                   .add("viewers", _num(p["viewers"]), COUNT).add("viewer_share", _num(p["viewer_share"]), PERCENT)
+                   .add("buyers", _num(p["buyers"]), COUNT).add("buyer_share", _num(p["buyer_share"]), PERCENT)
+                   .add("gap", _num(p["gap"]) * 100, "0.0")
+                   .few([min(portrait.viewers or 0, portrait.buyers or 0)] * len(p))
                    .table("portrait", dim=t(f"portrait_dim_{dim}", lang)))
     return out
 
@@ -426,9 +426,9 @@ def workbook_tables(built: Mapping[str, Any], lang: Lang = "zh") -> dict[str, li
 def workbook_bytes(built: Mapping[str, Any], lang: Lang = "zh", title: str = "") -> bytes:
     """The xlsx file (bytes): one sheet per section, its tables one below the other, each with a bold title
     row and header row; numbers as numbers with their formats; ``title`` in the first sheet's first row."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl.styles import Font  # type: ignore[import-untyped]
+    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
     wb = Workbook()
     wb.remove(wb.active)
