@@ -220,7 +220,10 @@ class Store:
                          + payload)
         except (OSError, pickle.PicklingError, TypeError, AttributeError):
             return False
-        self.trim()
+        try:
+            self.trim()
+        except OSError:  # another process trimming, or a read-only entry: the next write trims again
+            pass
         return True
 
     def remember(self, key: str, make: Callable[[], Any]) -> Any:
