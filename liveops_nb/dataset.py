@@ -233,7 +233,12 @@ class Dataset:
             df = s.merge(rooms, on="room_id", how="left")
             df["date"] = df["start_time"].dt.date
             return df.sort_values(["start_time", "session_id"]).reset_index(drop=True)
-        return self._cache.get_or_make(("session_info",), build)
+
+        def stored() -> pd.DataFrame:
+            from .engine import persist
+
+            return persist.remembered(self, ("session_info",), build)
+        return self._cache.get_or_make(("session_info",), stored)
 
     def _grid(self):
         return derive.minute_grid(self.session_info)
@@ -369,6 +374,13 @@ class Dataset:
             out = formulas.apply(self.con, frame, byd, metrics)
             out.attrs.update(missing=formulas.missing_keys(metrics, missing), people_summed=summed)
             return out
+        if byd == ("session_id",) and not wh:  # every session's KPIs: kept on disk between processes
+            compute_all = build
+
+            def build() -> pd.DataFrame:
+                from .engine import persist
+
+                return persist.remembered(self, ("kpis", list(keys), list(byd)), compute_all)
         return _copy(self._cache.get_or_make(("kpis", tuple(keys), byd, _where_key(wh)), build))
 
     def _kpis_subset(self, keys: list[str], by: tuple[str, ...], where: dict[str, tuple]) -> pd.DataFrame | None:

@@ -95,9 +95,14 @@ def test_sessions_served_from_the_store_and_never_stale(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("computed again")
 
+    cold_kpis = liveops_nb.open(folder).kpis(["gmv", "uv", "gpm"])
     monkeypatch.setattr(compute, "base_table", refuse)
-    warm = liveops_nb.open(folder).sessions(["gmv", "uv"])  # a new dataset, as in a new process
+    again = liveops_nb.open(folder)  # a new dataset, as in a new process
+    warm = again.sessions(["gmv", "uv"])
     pd.testing.assert_frame_equal(warm, cold)
+    warm_kpis = again.kpis(["gmv", "uv", "gpm"])
+    pd.testing.assert_frame_equal(warm_kpis, cold_kpis)
+    assert warm_kpis.attrs == cold_kpis.attrs and "people_summed" in warm_kpis.attrs
     monkeypatch.setattr(compute, "base_table", real)
     # S1's orders are o1 100, o2 300, o3 100 (devtools/tiny.py): o2 at 350 makes S1's GMV 100 + 350 + 100 = 550
     orders = pd.read_parquet(folder / "orders.parquet")
