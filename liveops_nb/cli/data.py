@@ -45,8 +45,9 @@ def add_commands(sub: argparse._SubParsersAction, lang: argparse.ArgumentParser)
     d.add_argument("--out", default="data/demo", help="output folder")
     d.add_argument("--seed", type=int, default=7, help="random seed; the same seed gives the same data")
     d.add_argument("--scale", type=float, default=1.0,
-                   help="multiplies viewers per session (about 20 gives ~10M events)")
-    d.add_argument("--weeks", type=int, default=8, help="number of weeks (at least 8 for the planted phenomena)")
+                   help="multiplies viewers per session (about 11 gives ~10M events)")
+    d.add_argument("--weeks", type=int, default=9, help="number of weeks from 2026-08-31 (at least 8 for the planted "
+                   "phenomena; 9 cover September and October)")
     d.add_argument("--force", action="store_true", help="replace an existing folder")
     d.set_defaults(func=_demo)
 

@@ -7,14 +7,15 @@ PosixPath('data/demo')
 :func:`generate` writes one Parquet file per table of :data:`liveops_nb.schema.TABLES`
 (``<table>.parquet``) plus ``planted.json``, the answer key of the phenomena
 planted in the data (an outage, a mistimed pitch, a refund rise, a dormant
-cohort, an ordinary session, and three experiments with known true effects).
+cohort, a sell-out, a slow audience decline, a period effect, an ordinary
+session, and three experiments with known true effects), and ``targets.csv``.
 ``docs/demo-data.md`` describes the content. From the shell: ``liveops demo``.
 
 How it works
 ------------
 1. *Setup* (:mod:`.population`, one seeded generator): rooms, product
    catalogues, a viewer pool per room (with a small share of viewers belonging
-   to two rooms), the session schedule (3 rooms × 2 sessions a day), the planted
+   to two rooms), the session schedule (3 rooms × 2 sessions a week), the planted
    sessions and experiment windows (:mod:`.planted`).
 2. *Simulation* (:mod:`.simulation`), one session at a time, in start order,
    each session with its own generator ``default_rng([seed, 1, session_index])``.

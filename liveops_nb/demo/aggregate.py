@@ -166,14 +166,19 @@ def add_money(ctx: Context, agg: dict[str, pd.DataFrame]) -> None:
 
     ch = agg["channels"]
     paid = PAID[ch["c"].to_numpy()]
-    ch_room = room[ch["s"].to_numpy()]
     spend = np.full(len(ch), np.nan)
     roi = np.array([s.roi for s in ses])
+    # a session's paid spend = its paid-channel GMV / its ROI (the room's paid GMV per paid viewer × paid UV
+    # when the paid channels sold nothing), split over its paid channels by UV
+    c_s = ch["s"].to_numpy()
+    p_gmv = np.bincount(c_s[paid], weights=ch.loc[paid, "gmv"].to_numpy(), minlength=len(ses))
+    p_uv = np.bincount(c_s[paid], weights=ch.loc[paid, "uv"].to_numpy(), minlength=len(ses))
     for r in range(len(ROOM_IDS)):
-        mk = paid & (ch_room == r)
-        uv_tot = ch.loc[mk, "uv"].sum()
-        cpv = ch.loc[mk, "gmv"].sum() / uv_tot if uv_tot > 0 else 0.0
-        spend[mk] = cents(ch.loc[mk, "uv"].to_numpy() * cpv / roi[ch.loc[mk, "s"].to_numpy()])
+        mk = room == r
+        cpv = p_gmv[mk].sum() / p_uv[mk].sum() if p_uv[mk].sum() > 0 else 0.0
+        p_gmv[mk] = np.where(p_gmv[mk] > 0, p_gmv[mk], p_uv[mk] * cpv)
+    share = ch.loc[paid, "uv"].to_numpy() / np.maximum(p_uv[c_s[paid]], 1)
+    spend[paid] = cents(share * p_gmv[c_s[paid]] / roi[c_s[paid]])
     ch["spend"] = spend
 
     mi = agg["minute"]

@@ -12,7 +12,7 @@ from ..errors import DemoParameterError, OutputExistsError
 from ..schema import TABLES
 from .aggregate import add_money, aggregate, concat_parts
 from .experiments import experiment_tables
-from .params import DORMANT
+from .params import DEFAULT_WEEKS, DORMANT
 from .phenomena import live_phenomena
 from .planted import make_dormant, planted_json
 from .population import setup
@@ -24,8 +24,8 @@ from .writing import occupied, write_dataset
 __all__ = ["generate"]
 
 
-def generate(out: str | Path, *, seed: int = 7, scale: float = 1.0, weeks: int = 8, progress: bool = False,
-             overwrite: bool = False) -> Path:
+def generate(out: str | Path, *, seed: int = 7, scale: float = 1.0, weeks: int = DEFAULT_WEEKS,
+             progress: bool = False, overwrite: bool = False) -> Path:
     """Generate the demo dataset into folder ``out``.
 
     Parameters
@@ -39,10 +39,11 @@ def generate(out: str | Path, *, seed: int = 7, scale: float = 1.0, weeks: int =
         byte-identical files.
     scale:
         Multiplies viewer numbers (and the viewer pool). ``1.0`` gives about
-        0.4 million events; events grow linearly with ``scale``.
+        0.9 million events; events grow linearly with ``scale``.
     weeks:
-        Number of weeks from 2026-09-07 (a Monday). Phenomena and experiments
-        that do not fit in the period are left out (see ``planted.json``).
+        Number of weeks from 2026-08-31 (a Monday; the default 9 cover September and
+        October completely). Phenomena and experiments that do not fit in the period
+        are left out (see ``planted.json``).
     progress:
         Show a tqdm progress bar over sessions.
     overwrite:

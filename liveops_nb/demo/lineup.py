@@ -106,7 +106,7 @@ def plan(s: Session, ctx: Context, rng: np.random.Generator) -> tuple[np.ndarray
         acc = 0.7 * acc + eps[i]
         noise[i] = acc
     decline = s.planted == "decline"
-    lam = shape * (1 + bump) * np.exp(noise * (0.35 if decline else 0.7))
+    lam = shape * (1 + bump) * np.exp(noise * (0.1 if decline else 0.7))
     if decline:  # arrivals fall steadily over the second half: online declines slowly, no collapse
         lam *= 1 - (1 - DECLINE["floor"]) * np.clip((t - L / 2) / (L / 2), 0.0, 1.0)
     if mistimed:
@@ -118,6 +118,9 @@ def plan(s: Session, ctx: Context, rng: np.random.Generator) -> tuple[np.ndarray
                                  peak_start=float(p_start[kpk]), peak_end=float(p_end[kpk]))
     if s.planted == "outage":
         m0 = s.outage_minute
+        # the stream breaks during a traffic wave (arrivals × 2.5 in the 12 minutes before): with short
+        # visits the mass exit then stands out against the ordinary turnover
+        lam *= 1 + 1.5 * window(t, m0 - 12.0, m0 - 1.0, 3.0)
         lam[m0:m0 + OUTAGE["minutes"]] = 0.0
         lam[m0 + OUTAGE["minutes"]:m0 + OUTAGE["minutes"] + 4] *= 2.0
     return lineup, p_start, p_end, np.maximum(lam, 1e-6)

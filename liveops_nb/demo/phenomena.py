@@ -67,7 +67,8 @@ def live_phenomena(ctx: Context, agg: dict[str, pd.DataFrame], rs: pd.DataFrame,
             "rule": "online declines gradually from `start` to `end` (arrivals fall steadily, no traffic wave): "
                     "the mean online of the last 10 minutes before the close (`online_at_end`, the final 2 "
                     "minutes left out) is at most half that of the first 10 minutes from `start` "
-                    "(`online_at_start`), and no minute loses more than a quarter of `online_at_start`",
+                    "(`online_at_start`), and the 5-minute mean online never falls by more than 40 % of "
+                    "`online_at_start` within 5 minutes (no collapse)",
         }
     if ctx.weeks >= PERIOD_EFFECT["week"]:
         w = PERIOD_EFFECT["week"]

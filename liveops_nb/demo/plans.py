@@ -32,9 +32,10 @@ def sell_out(s: Session, ctx: Context, aud: Audience, lineup: np.ndarray, p_star
              p_end: np.ndarray, parts: list[EventPart]) -> list[EventPart]:
     """Cut the orders of the sell-out product after the sell-out minute (the planted session only).
 
-    The sell-out minute is the minute of the product's pitch with the most viewers online
-    that leaves at least ``SELL_OUT["min_before"]`` orders of it up to and including that
-    minute and ``SELL_OUT["min_after"]`` after it; its details go to ``ctx.sell_out_info``.
+    The sell-out minute is the last minute of the product's pitch with at least 80 % of the
+    pitch's peak online among those that leave at least ``SELL_OUT["min_before"]`` orders of
+    it up to and including that minute and ``SELL_OUT["min_after"]`` after it; its details go
+    to ``ctx.sell_out_info``.
 
     Returns
     -------
@@ -53,11 +54,11 @@ def sell_out(s: Session, ctx: Context, aud: Audience, lineup: np.ndarray, p_star
     mine = p == prod
     om = np.floor(np.floor(t[mine]) / 60.0).astype(np.int64)
     m0, m1 = int(p_start[k] // 60), int(p_end[k] // 60)
-    best, best_on = -1, -1
-    for m in range(m0, m1 + 1):
-        before, after = int((om <= m).sum()), int((om > m).sum())
-        if before >= SELL_OUT["min_before"] and after >= SELL_OUT["min_after"] and online[m] > best_on:
-            best, best_on = m, int(online[m])
+    # the last minute of the pitch with at least 80 % of its peak online that leaves enough orders either side
+    ok = [m for m in range(m0, min(m1, len(online) - 1) + 1)
+          if int((om <= m).sum()) >= SELL_OUT["min_before"] and int((om > m).sum()) >= SELL_OUT["min_after"]]
+    high = [m for m in ok if online[m] >= 0.8 * max(online[x] for x in ok)] if ok else []
+    best = max(high) if high else -1
     if best < 0:
         return parts
     keep = ~(mine & (np.floor(np.floor(t) / 60.0) > best))

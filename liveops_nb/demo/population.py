@@ -23,10 +23,12 @@ from .params import (
     RG,
     ROOM_BASE_UV,
     ROOM_IDS,
+    SCHEDULE,
     SHARED_SHARE,
     SLOT_FACTOR,
     START_DATE,
     TD,
+    UV_NOISE,
     WEEKDAY_FACTOR,
     WEEKLY_GROWTH,
 )
@@ -116,13 +118,15 @@ def make_pool(rng: np.random.Generator, scale: float, start_ms: int) -> Pool:
 
 
 def make_sessions(rng: np.random.Generator, scale: float, weeks: int) -> list[Session]:
-    """The schedule: every day, every room, an afternoon and an evening session, in start order."""
+    """The schedule: each room on its weekdays (:data:`.params.SCHEDULE`), afternoon or evening, in start order."""
     out: list[Session] = []
     for day in range(weeks * 7):
         d = START_DATE + timedelta(days=day)
         week = day // 7 + 1
         for slot in (0, 1):
             for r, rid in enumerate(ROOM_IDS):
+                if (d.weekday(), slot) not in SCHEDULE[r]:
+                    continue
                 if slot == 0:
                     start_min = 12 * 60 + int(rng.integers(-10, 16))
                     length = int(rng.integers(90, 151))
@@ -130,7 +134,7 @@ def make_sessions(rng: np.random.Generator, scale: float, weeks: int) -> list[Se
                     start_min = 19 * 60 + 30 + int(rng.integers(-10, 16))
                     length = int(rng.integers(150, 211))
                 exp_uv = (ROOM_BASE_UV[r] * SLOT_FACTOR[slot] * WEEKDAY_FACTOR[d.weekday()]
-                          * (1 + WEEKLY_GROWTH * (week - 1)) * rng.lognormal(0.0, 0.12) * scale)
+                          * (1 + WEEKLY_GROWTH * (week - 1)) * rng.lognormal(0.0, UV_NOISE) * scale)
                 theme = txt.THEMES[rid][int(rng.integers(len(txt.THEMES[rid])))]
                 tmpl = txt.TITLES[rid][int(rng.integers(len(txt.TITLES[rid])))]
                 title = tmpl.format(md=f"{d.month}.{d.day}", theme=theme)
@@ -139,7 +143,7 @@ def make_sessions(rng: np.random.Generator, scale: float, weeks: int) -> list[Se
                 out.append(Session(
                     idx=len(out), sid=f"{rid}-{d:%Y%m%d}-{slot + 1}", room=r, day=day, slot=slot,
                     start_ms=local_ms(d, start_min), length_min=length, exp_uv=exp_uv, title=title,
-                    q_factor=float(rng.lognormal(0.0, 0.08)), answer_rate=float(rng.uniform(0.6, 0.9)),
+                    q_factor=float(rng.lognormal(0.0, 0.05)), answer_rate=float(rng.uniform(0.6, 0.9)),
                     target_mult=float(rng.uniform(1.0, 1.2)), roi=float(rng.uniform(*PAID_ROI)),
                 ))
     return out

@@ -13,11 +13,14 @@ from .params import (
     BUY_RATE,
     BUY_ROLE_WEIGHT,
     CART,
+    CHOICE_ELASTICITY,
     CLICK_RATE,
+    CLICK_ROOM,
     EXPERIMENT_SPECS,
     ORDER,
     PCLICK,
     PIMP,
+    PRICE_ELASTICITY,
     REFUND_RATE,
     REFUND_RATE_RISE,
     REFUND_RISE,
@@ -93,7 +96,7 @@ def shopping(s: Session, ctx: Context, rng: np.random.Generator, aud: Audience, 
     pv, pk, pt = pv[ok], pk[ok], pt[ok]
     ev.append((vu[pv], pt, PIMP, lineup[pk], None, None))
 
-    clk = rng.random(pv.size) < np.array(CLICK_RATE)[roles[pk]]
+    clk = rng.random(pv.size) < np.array(CLICK_RATE)[roles[pk]] * CLICK_ROOM[r]
     kv, kk_, kt = pv[clk], pk[clk], pt[clk] + 1.0 + rng.exponential(20.0, clk.sum())
     ok = (kt <= ve[kv]) & ~blocked(kt)
     kv, kk_, kt = kv[ok], kk_[ok], kt[ok]
@@ -108,14 +111,21 @@ def shopping(s: Session, ctx: Context, rng: np.random.Generator, aud: Audience, 
     cu = vu[kv]
     clickers = np.unique(cu)
     gcl = users[clickers]
-    q = BUY_RATE[r] * np.array(TIER_BUY)[pool.tier[gcl]] * s.q_factor
+    # price sensitivity: a person whose cheapest clicked product costs more than the room's median buys less often
+    click_price = ctx.prod_price[lineup[kk_]]
+    ref = float(np.median(ctx.prod_price[ctx.catalog[r]]))
+    cheapest = np.full(n_imp, np.inf)
+    np.minimum.at(cheapest, cu, click_price)
+    q = BUY_RATE[r] * np.array(TIER_BUY)[pool.tier[gcl]] * s.q_factor \
+        * np.minimum(1.0, (cheapest[clickers] / ref) ** -PRICE_ELASTICITY[r])
     if s.script_variant == 1:
         q = q * EXPERIMENT_SPECS["EXP-SCRIPT"]["effect"]["B"]
     if s.coupon:
         q = q * np.where(pool.coupon_grid[gcl], EXPERIMENT_SPECS["EXP-COUPON"]["effect"]["宫格"], 1.0)
     buyer_l = clickers[rng.random(clickers.size) < np.minimum(q, 0.95)]
     is_buyer_click = np.isin(cu, buyer_l)
-    key = np.log(np.array(BUY_ROLE_WEIGHT)[roles[kk_]]) + rng.gumbel(size=kv.size)
+    key = (np.log(np.array(BUY_ROLE_WEIGHT)[roles[kk_]]) - CHOICE_ELASTICITY[r] * np.log(click_price / ref)
+           + rng.gumbel(size=kv.size))
     o_idx = np.flatnonzero(is_buyer_click)
     o_idx = o_idx[np.lexsort((-key[o_idx], cu[o_idx]))]
     first_o = np.ones(o_idx.size, dtype=bool)
@@ -134,8 +144,8 @@ def shopping(s: Session, ctx: Context, rng: np.random.Generator, aud: Audience, 
     ev.append((vu[kv[oc]], ot, ORDER, lineup[kk_[oc]], None, np.arange(n_o)))
     o_k = kk_[oc]
     price = ctx.prod_price[lineup[o_k]]
-    qty = np.where(price > 500, weighted_choice(rng, (0.92, 0.07, 0.01), n_o),
-                   weighted_choice(rng, (0.72, 0.20, 0.08), n_o)) + 1
+    qty = np.where(price > 150, weighted_choice(rng, (0.94, 0.05, 0.01), n_o),
+                   weighted_choice(rng, (0.80, 0.15, 0.05), n_o)) + 1
     amount = cents(price * qty * disc[o_k])
     first_week = REFUND_RISE["first_week"]
     rise = s.room == REFUND_RISE["room"] and s.week >= first_week and ctx.weeks >= first_week

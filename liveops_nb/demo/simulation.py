@@ -15,7 +15,7 @@ from .audience import Audience, EventPart, audience, stream_of
 from .context import Context, Session
 from .interactions import interactions
 from .lineup import plan
-from .params import COMMENT, ENTER, EXIT, FOLLOW, IMP, MS, ORDER
+from .params import COMMENT, ENTER, EXIT, FOLLOW, IMP, LIVE_DISCOUNT, MS, ORDER
 from .plans import plan_rows, sell_out
 from .shopping import Orders, shopping
 
@@ -43,7 +43,7 @@ def simulate(s: Session, ctx: Context, rng: np.random.Generator) -> dict[str, Co
     lineup, p_start, p_end, lam = plan(s, ctx, rng)
     n_p = len(lineup)
     roles = ctx.prod_role[lineup]
-    disc = np.round(rng.uniform(0.78, 0.95, n_p), 2)  # live price = list × discount
+    disc = np.round(rng.uniform(*LIVE_DISCOUNT, n_p), 2)  # live price = list × discount
     stream = stream_of(s)
     aud = audience(s, ctx, rng, lam, stream)
     ev: list[EventPart] = [

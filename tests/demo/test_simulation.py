@@ -11,12 +11,12 @@ from .helpers import session_events
 
 def test_sizes_and_shape_at_default_scale(t: dict[str, pd.DataFrame]) -> None:
     s = t["sessions"]
-    assert len(t["rooms"]) == 3 and len(s) == 3 * 2 * 7 * 8
-    assert 300_000 <= len(t["events"]) <= 600_000
-    assert 150 <= s["uv"].mean() <= 400
+    assert len(t["rooms"]) == 3 and len(s) == 3 * 2 * 9  # 3 rooms, 2 sessions a week, 9 weeks
+    assert 700_000 <= len(t["events"]) <= 1_000_000
+    assert 2000 <= s["uv"].mean() <= 4000
     assert 0.20 <= s["uv"].sum() / s["impressions"].sum() <= 0.35  # impression → enter
     assert (s["views"] >= s["uv"]).all() and (s["views"] > s["uv"]).mean() > 0.9  # re-entries
-    assert s["session_id"].iloc[0] == "R01-20260907-1"
+    assert s["session_id"].iloc[0] == "R01-20260831-2"  # Monday 2026-08-31, evening
     hours = (s["end_time"] - s["start_time"]).dt.total_seconds() / 3600
     assert hours.between(1.5, 3.5).all()
     per_room = t["products"].assign(room=t["products"]["product_id"].str[1]).groupby("room").size()
@@ -50,7 +50,7 @@ def test_orders_and_comments_match_their_events(t: dict[str, pd.DataFrame]) -> N
     # order amounts: list price × quantity × discount, refunds consistent with status
     orders = t["orders"].merge(t["products"], on="product_id")
     disc = orders["amount"] / (orders["list_price"] * orders["quantity"])
-    assert disc.between(0.77, 0.951).all() and orders["quantity"].between(1, 3).all()
+    assert disc.between(0.64, 0.851).all() and orders["quantity"].between(1, 3).all()
     st = orders["status"]
     assert (orders.loc[st == "paid", "refund_amount"] == 0).all()
     assert orders.loc[st == "paid", "refunded_at"].isna().all()
