@@ -52,6 +52,8 @@ def test_starter_notebook_runs_in_jupyterlab_and_renders_a_chart_offline(page, l
     url, token, folder = lab
     page.goto(f"{url}/lab/tree/{STARTER.name}?token={token}", wait_until="domcontentloaded")
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=180_000)
+    # the kernel is up (status bar "… | Idle"): before that, Run All Cells is not offered yet
+    page.wait_for_function("() => document.body.innerText.includes('| Idle')", timeout=300_000)
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()  # Run ▸ Run All Cells, as a user does
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
     page.wait_for_selector(IN_NOTEBOOK, state="attached", timeout=600_000)
