@@ -5,7 +5,8 @@ imports the package and the DuckDB backend first (not timed: a pre-heated kernel
 
 * ``liveops_nb.open(folder)`` -- reading the folder and validating it (about 200 small queries cold;
   warm, validation's problems and warnings come from the store, :mod:`liveops_nb.engine.store`);
-* ``ds.sessions()`` -- the all-sessions session table (warm: the base table comes from the store);
+* ``ds.sessions()`` -- the all-sessions session table (warm: the sessions' descriptions, base table and
+  KPIs come from the store);
 * ``liveops_nb.open(folder, validate=False)`` -- the floor: reading the folder without validation.
 
 *cold*: the store is empty (a fresh ``LIVEOPS_CACHE`` folder); *warm*: another process has opened the
