@@ -33,15 +33,16 @@ TIME_LABELS = ("(hours(datum.value) || minutes(datum.value) || seconds(datum.val
 
 STATIC_WIDTH = 1040
 """Chart width (px) in static reports: the page's content width less the axis labels."""
-_mode: Mode | None = None  # the mode of the last enable(); None: charts for to_svg (a fixed width)
 
 
 def page_width(less: int = 0) -> Any:
-    """The width a full-width chart asks for: the container's width when interactive (JupyterLab, Voila: the
-    chart follows the page), else :data:`STATIC_WIDTH` − ``less`` px (static SVG has no container).
+    """The width (px) a full-width chart asks for: :data:`STATIC_WIDTH` − ``less`` (room for axis labels).
 
-    Typed ``Any``: Altair takes ``"container"`` or a number for ``width``."""
-    return "container" if _mode == "interactive" else STATIC_WIDTH - less
+    One fixed wide width for static reports and live pages alike: Altair's ``"container"`` width collapses
+    to a few pixels inside the JupyterChart widgets of Voila pages (measured in a real browser). Typed
+    ``Any``: Altair's ``width`` takes a number or ``"container"``.
+    """
+    return STATIC_WIDTH - less
 
 
 def theme() -> dict:
@@ -128,9 +129,7 @@ def enable(mode: Mode = "interactive") -> ChartSettings:
 
     if mode not in ("interactive", "static"):
         raise UnknownOptionError("render mode", mode, ("interactive", "static"))
-    global _mode
     before = ChartSettings()
-    _mode = mode
     register_theme()
     alt.theme.enable("liveops")
     alt.data_transformers.disable_max_rows()

@@ -226,6 +226,8 @@ class ReviewPage(Page):
         """
         from IPython.display import HTML, display
 
+        from ..render.review import workbook  # noqa: F401  (registers the export's words)
+
         if not self._ready() or not self.session_id:
             return
         if self.static:
