@@ -44,9 +44,11 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
-# Debian packages: Chromium for the real-browser tests, Noto CJK so charts render Chinese.
+# Debian packages: Chromium for the real-browser tests, Noto CJK so charts render Chinese, a Java runtime for
+# the Spark tests (PySpark itself comes with the test extras).
 system-deps: system-fonts
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+	@command -v java >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq openjdk-17-jre-headless; }
 
 system-fonts:
 	@fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-noto-cjk fontconfig; }

@@ -30,6 +30,7 @@ from .errors import (
     UnknownTableError,
 )
 from .io import RawTables, from_connection, read_folder
+from .io.spark import engine_of, open_folder
 from .metrics import BASES, MAIN_KEYS, REGISTRY
 from .metrics import get as get_metric
 from .schema import DEFAULT_TZ, TABLES
@@ -45,7 +46,7 @@ CORE_BASES = frozenset(BASES).difference(*OPTIONAL_GROUPS.values())
 
 
 def open(source: str | Path | Any | None = None, *, validate: bool = True, use_viewer_level: bool = True,
-         tz: str = DEFAULT_TZ) -> Dataset:
+         tz: str = DEFAULT_TZ, engine: str | None = None) -> Dataset:
     """Open a dataset.
 
     Parameters
@@ -58,6 +59,8 @@ def open(source: str | Path | Any | None = None, *, validate: bool = True, use_v
     use_viewer_level : derive aggregate tables from viewer-level tables when
         they exist (set ``False`` to use only the platform aggregates).
     tz : time zone used to display timestamps and to read naive ones.
+    engine : for a folder: ``"duckdb"`` (embedded, the default) or ``"spark"`` (the folder's Parquet tables
+        registered in a Spark session, :mod:`liveops_nb.io.spark`); ``None``: ``$LIVEOPS_ENGINE``, else duckdb.
 
     Examples
     --------
@@ -72,10 +75,15 @@ def open(source: str | Path | Any | None = None, *, validate: bool = True, use_v
     """
     if source is None or source == "":
         source = resolve_data_dir("")
-    if isinstance(source, (str, Path)):
+    path: Path | None
+    if isinstance(source, (str, Path)) and engine_of(engine) == "spark":
+        raw = open_folder(source)
+        label = f"spark:{source}"
+        path = Path(source)
+    elif isinstance(source, (str, Path)):
         raw = read_folder(source, tz=tz)
         label = str(source)
-        path: Path | None = Path(source)
+        path = Path(source)
     else:
         raw = from_connection(source)
         label = type(source).__module__

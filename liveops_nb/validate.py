@@ -41,6 +41,11 @@ _SPANS = {"sessions": ("start_time", "end_time"), "pitches": ("start", "end"), "
           "experiments": ("start", "end")}
 
 
+def _count(value) -> int:
+    """A count from an aggregate row: a SUM over no rows is NULL (None on DuckDB, NaN from Spark) — 0."""
+    return 0 if value is None or pd.isna(value) else int(value)
+
+
 def _is_null_type(dtype) -> bool:
     """An all-missing column: Ibis ``null``, or DuckDB's NULL type that Ibis shows as unknown."""
     return bool(dtype.is_null() or (dtype.is_unknown() and "NULL" in str(dtype)))
@@ -287,7 +292,7 @@ def _references(table: Table, t, tables: dict[str, Any]) -> list[DataProblem]:
     counts = t.aggregate(**{f"r{i}": pred.ifelse(1, 0).sum() for i, pred in enumerate(orphans.values())}).execute()
     problems = []
     for i, (col, pred) in enumerate(orphans.items()):
-        if not int(counts.iloc[0][f"r{i}"] or 0):
+        if not _count(counts.iloc[0][f"r{i}"]):
             continue
         ref_table = table.refs[col].split(".")[0]
         n, rows = _sample(t, pred, list(table.key) + [col])
@@ -307,7 +312,7 @@ def _session_window(table: Table, t, tables: dict[str, Any]) -> list[DataProblem
     counts = j.aggregate(**{f"r{i}": pred.ifelse(1, 0).sum() for i, pred in enumerate(outside.values())}).execute()
     problems = []
     for i, (col, pred) in enumerate(outside.items()):
-        if not int(counts.iloc[0][f"r{i}"] or 0):
+        if not _count(counts.iloc[0][f"r{i}"]):
             continue
         n, rows = _sample(j, pred, list(table.key) + [col, "s_start", "s_end"])
         problems.append(DataProblem(table.name, col, "timestamps fall outside their session (start_time–end_time)",
