@@ -71,7 +71,7 @@ def _layers(title: str, value_title: str, lang: Lang, with_alerts: bool, value_f
     last = seen.transform_window(rank="rank()", sort=[alt.SortField("minute", order="descending")]) \
         .transform_filter("datum.rank == 1")
     layers.append(last.mark_point(color=PALETTE[1], filled=True, size=60).encode(x=x, y="actual:Q"))
-    return alt.layer(*layers).properties(width=WIDTH, height=200, title=title)
+    return alt.LayerChart(layer=layers, width=WIDTH, height=200, title=title)
 
 
 @functools.lru_cache(maxsize=16)
