@@ -142,6 +142,23 @@ API: tuple[tuple[str, tuple[str, ...]], ...] = (
         "liveops_nb.period", "liveops_nb.period.resolve_week", "liveops_nb.period.ranking",
         "liveops_nb.period.traffic_mix", "liveops_nb.period.pick_session",
     )),
+    ("Period summary and plan · 周期复盘与计划", (
+        "liveops_nb.period.gmv_bridge",
+    )),
+    ("User segments · 用户分层", (
+        "liveops_nb.segments.rfm_summary", "liveops_nb.segments.export_layer",
+    )),
+    ("Monitoring and alerts · 数据监测与预警", (
+        "liveops_nb.alerts.load_rules", "liveops_nb.alerts.evaluate", "liveops_nb.alerts.Alert",
+        "liveops_nb.alerts.change_points", "liveops_nb.alerts.session_alerts",
+    )),
+    ("Importing platform exports · 导入平台导出文件", (
+        "liveops_nb.imports.import_files", "liveops_nb.imports.merge_sessions", "liveops_nb.imports.split_session",
+        "liveops_nb.imports.unmerge",
+    )),
+    ("Running on Spark · 在 Spark 上运行 (docs/scale.md)", (
+        "liveops_nb.io.spark", "liveops_nb.io.spark.connect_folder", "liveops_nb.io.spark.session",
+    )),
     ("Review sections as DataFrames · 复盘各部分的数据", (
         "liveops_nb.review.frames", "liveops_nb.review.frames.SECTIONS", "liveops_nb.review.frames.section",
         *(f"liveops_nb.review.frames.{name}" for name in (
