@@ -21,10 +21,12 @@ section declares in :attr:`Section.reads`.
 """
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from .. import alerts
 from ..errors import LiveOpsError, UnknownSectionError
 from ..render.i18n import Lang
 from ..render.review import audience as audience_view
@@ -187,6 +189,12 @@ def _session_only(build: Callable[[Dataset, str], Any]) -> Callable[[Dataset, st
     return adapted
 
 
+def _timeline(ds: Dataset, session_id: str, o: ReviewOptions) -> Any:
+    """The timeline with the session's post-hoc alerts (rules: the data folder's alert_rules.yaml or the defaults)."""
+    data = timeline.build(ds, session_id)
+    return dataclasses.replace(data, alerts=alerts.session_alerts(ds, session_id)) if data.minute is not None else data
+
+
 def _diagnosis(ds: Dataset, session_id: str, o: ReviewOptions) -> Any:
     return diagnosis.build(ds, session_id, basis=o.basis, history_n=o.history_n)
 
@@ -199,7 +207,7 @@ _BASIS = frozenset({"basis", "history_n"})
 
 REVIEW: tuple[str, ...] = tuple(register(s).name for s in (
     Section("results", results.TITLE, _results, results_view.render, results.key_figures, _BASIS),
-    Section("timeline", timeline.TITLE, _session_only(timeline.build), timeline_view.render, timeline.key_figures),
+    Section("timeline", timeline.TITLE, _timeline, timeline_view.render, timeline.key_figures),
     Section("traffic", traffic.TITLE, _session_only(traffic.build), traffic_view.render, traffic.key_figures),
     Section("funnel", funnel.TITLE, _session_only(funnel.build), funnel_view.render, funnel.key_figures),
     Section("products", products.TITLE, _session_only(products.build), products_view.render, products.key_figures),

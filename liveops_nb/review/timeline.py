@@ -65,6 +65,9 @@ class TimelineData:
     min_minutes: int
     missing: Reason | None = None
     findings: tuple[Finding, ...] = ()
+    alerts: pd.DataFrame | None = None
+    """The session's post-hoc alerts (:func:`liveops_nb.alerts.session_alerts`: start, end, rule_id, metric,
+    severity, product_id …), attached by the page (analyses do not import each other); None = not evaluated."""
 
     @property
     def incidents_logged(self) -> int:

@@ -43,6 +43,13 @@ register({
     "timeline_col_end": ("结束", "End"),
     "timeline_col_kind": ("类型", "Kind"),
     "timeline_col_note": ("说明", "Note"),
+    "timeline_alerts": ("本场触发预警 {n} 条（规则：数据目录的 alert_rules.yaml，或内置默认规则）：{spans}。",
+                        "{n} alert(s) fired in this session (rules: alert_rules.yaml in the data folder, or the "
+                        "shipped defaults): {spans}."),
+    "timeline_alerts_none": ("本场未触发预警（规则：数据目录的 alert_rules.yaml，或内置默认规则）。",
+                             "No alert fired in this session (rules: alert_rules.yaml in the data folder, or the "
+                             "shipped defaults)."),
+    "timeline_alert_kind": ("预警 · {label}", "alert · {label}"),
 })
 
 
@@ -90,14 +97,47 @@ def band_table(bands: pd.DataFrame, lang: Lang = "zh") -> str:
     return table(shown)
 
 
+def alert_bands(data: TimelineData, lang: Lang = "zh") -> pd.DataFrame:
+    """The session's alerts as timeline bands (start, end, kind, source, note, label); an alert still running
+    at the end of the data is drawn for one minute."""
+    from ..alerts import timeline_labels
+
+    cols = ["start", "end", "kind", "source", "note", "label"]
+    if data.alerts is None or not len(data.alerts):
+        return pd.DataFrame(columns=cols)
+    a = timeline_labels(data.alerts, lang)
+    start = pd.to_datetime(a["start"])
+    end = pd.to_datetime(a["end"]).fillna(start + pd.Timedelta(minutes=1))
+    label = [t("timeline_alert_kind", lang, label=x) for x in a["label"]]
+    return pd.DataFrame({"start": start, "end": end, "kind": label, "source": "alert", "note": "",
+                         "label": label})[cols]
+
+
+def alert_note(data: TimelineData, lang: Lang = "zh") -> str | None:
+    """One line on the session's alerts (None when they were not evaluated)."""
+    if data.alerts is None:
+        return None
+    bands = alert_bands(data, lang)
+    if not len(bands):
+        return note(t("timeline_alerts_none", lang), "good")
+    spans = "；".join(f"{_hm(s)}–{_hm(e)} {k}" for s, e, k in zip(bands.start, bands.end, bands.label, strict=True))
+    return note(t("timeline_alerts", lang, n=len(bands), spans=spans), "warn")
+
+
 def render(data: TimelineData, lang: Lang = "zh") -> list:
-    """Notes, the layered online chart, small multiples, the heat-map and the band table."""
+    """Notes, the layered online chart, small multiples, the heat-map and the band table (incidents, outages, alerts)."""
     from ...charts import timeline as ch
 
     if data.minute is None:
         return [note(t("timeline_no_minutes", lang), "na")]
     items: list = list(notes(data, lang))
+    line = alert_note(data, lang)
+    if line is not None:
+        items.append(line)
     bands = band_labels(data.incidents, lang)
+    extra = alert_bands(data, lang)
+    if len(extra):
+        bands = pd.concat([bands, extra], ignore_index=True) if len(bands) else extra
     items.append(ch.online_chart(data.minute, data.pitches, bands, lang))
     items.append(ch.small_multiples(data.minute, lang))
     items.append(ch.heatmap_chart(data.heat, lang))
