@@ -17,8 +17,8 @@ from .theme import BAD, PALETTE, STATIC_WIDTH, page_width
 WIDTH = STATIC_WIDTH - 160  # the stacked small multiples (a concatenation cannot follow its container)
 
 register({
-    "timeline_chart_online_title": ("实时在线人数（蓝色带：商品讲解；红色带：事故/断流）",
-                                    "Online viewers (blue bands: product pitches; red bands: incidents/outages)"),
+    "timeline_chart_online_title": ("实时在线人数（蓝色带：商品讲解；红色带：事故/断流/预警）",
+                                    "Online viewers (blue bands: product pitches; red bands: incidents/outages/alerts)"),
     "timeline_chart_time": ("时间", "Time"),
     "timeline_chart_online": ("在线人数", "Online viewers"),
     "timeline_chart_product": ("讲解商品", "Product pitched"),
