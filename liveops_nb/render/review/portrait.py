@@ -32,9 +32,17 @@ register({
 })
 
 
+VALUES_EN: dict[str, str] = {"女": "Female", "男": "Male", "未知": "Unknown", "普通": "Regular", "银卡": "Silver",
+                              "金卡": "Gold", "黑金": "Black gold"}
+"""English words for the Chinese values platforms use for gender and member tier (others are shown as given)."""
+
+
 def value_label(value: object, lang: Lang = "zh") -> str:
-    """An attribute value as shown (a missing value reads "not recorded")."""
-    return t("portrait_unknown", lang) if value is None or is_missing(value) else str(value)
+    """An attribute value as shown (a missing value reads "not recorded"; gender and member tiers in English)."""
+    if value is None or is_missing(value):
+        return t("portrait_unknown", lang)
+    text = str(value)
+    return VALUES_EN.get(text, text) if lang == "en" else text
 
 
 def points(gap: float | None) -> str:

@@ -43,12 +43,12 @@ register({
     "timeline_col_end": ("结束", "End"),
     "timeline_col_kind": ("类型", "Kind"),
     "timeline_col_note": ("说明", "Note"),
-    "timeline_alerts": ("本场触发预警 {n} 条（规则：数据目录的 alert_rules.yaml，或内置默认规则）：{spans}。",
-                        "{n} alert(s) fired in this session (rules: alert_rules.yaml in the data folder, or the "
-                        "shipped defaults): {spans}."),
-    "timeline_alerts_none": ("本场未触发预警（规则：数据目录的 alert_rules.yaml，或内置默认规则）。",
-                             "No alert fired in this session (rules: alert_rules.yaml in the data folder, or the "
-                             "shipped defaults)."),
+    "timeline_alerts": ("本场触发预警 {n} 条（按数据目录中的预警规则，没有时按内置默认规则）：{spans}。",
+                        "{n} alert(s) fired in this session (under the data folder's alert rules, or the shipped "
+                        "defaults without them): {spans}."),
+    "timeline_alerts_none": ("本场未触发预警（按数据目录中的预警规则，没有时按内置默认规则）。",
+                             "No alert fired in this session (under the data folder's alert rules, or the shipped "
+                             "defaults without them)."),
     "timeline_alert_kind": ("预警 · {label}", "alert · {label}"),
 })
 
