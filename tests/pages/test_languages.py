@@ -268,6 +268,8 @@ def test_archive_page_in_both_languages(folder, data_words, query, tmp_path):
 
 def test_the_scan_finds_what_it_looks_for(data_words):
     """The scanner itself: each kind of leak is reported (so the page tests above can fail)."""
+    import liveops_nb.pages.abtest_page  # noqa: F401  registers abtest_pick_metrics (the test must not depend on order)
+
     words, ids = data_words
     assert {"file name 8f3a.json", "id R1", "snake_case room_id", "text key abtest_pick_metrics"} <= set(
         leaks("直播间 R1 · abtest_pick_metrics · room_id · 8f3a.json", "zh", words, ids))
