@@ -7,11 +7,13 @@ the chart is the one ``import liveops_nb`` made render with the bundled Vega (no
 """
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -57,10 +59,19 @@ def test_starter_notebook_runs_in_jupyterlab_and_renders_a_chart_offline(page, l
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()  # Run ▸ Run All Cells, as a user does
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
     page.wait_for_selector(IN_NOTEBOOK, state="attached", timeout=600_000)
-    # every code cell ran: the last one has an execution count and the kernel is idle again
-    page.wait_for_function(
-        "() => { const p = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')];"
-        " return p.length > 0 && p.every(e => /\\[\\d+\\]/.test(e.innerText)); }", timeout=600_000)
+    # every code cell ran: saved to disk, every code cell has an execution count and no error output (the DOM
+    # cannot tell: JupyterLab 4 detaches cells outside the viewport, so their prompts are not in the page)
+    deadline = time.monotonic() + 600
+    while True:
+        page.keyboard.press("Control+s")
+        page.wait_for_timeout(2000)
+        cells = [c for c in json.loads((folder / STARTER.name).read_text(encoding="utf-8"))["cells"]
+                 if c["cell_type"] == "code"]
+        if cells and all(c.get("execution_count") for c in cells):
+            break
+        assert time.monotonic() < deadline, [c.get("execution_count") for c in cells]
+    failed = [o for c in cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not failed, failed
     text = page.inner_text(".jp-NotebookPanel")
     assert "Traceback" not in text and "Error loading script" not in text
     errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
