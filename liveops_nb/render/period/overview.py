@@ -27,7 +27,8 @@ def results_sheet(data: GoalsData, lang: Lang = "zh") -> pd.DataFrame:
             t("period_value", lang): w.value(r["value"], k, lang),
             t("period_previous", lang, label=data.previous): f"{w.value(r['previous'], k, lang)} ({w.delta(r['rel_previous'])})",
             t("period_cycle", lang, label=data.cycle): f"{w.value(r['cycle'], k, lang)} ({w.delta(r['rel_cycle'])})",
-            t("period_history", lang, n=int(r["n_history"])): f"{w.value(r['history'], k, lang)} ({w.delta(r['rel_history'])})",
+            (t("period_history", lang, n=int(r["n_history"])) if int(r["n_history"]) else
+             t("period_history_none", lang)): f"{w.value(r['history'], k, lang)} ({w.delta(r['rel_history'])})",
             t("period_bench", lang): ("—" if w.is_na(r["bench_p50"]) else
                                       f"{w.value(r['bench_p50'], k, lang)} / {w.value(r['bench_p75'], k, lang)}"),
             t("period_target", lang): w.value(r["target"], k, lang),

@@ -31,6 +31,7 @@ register({
     "period_previous": ("上期 {label}", "Previous {label}"),
     "period_cycle": ("上一周期 {label}", "One cycle earlier {label}"),
     "period_history": ("近{n}期中位数", "Median of last {n}"),
+    "period_history_none": ("往期中位数（无往期）", "Median of earlier periods (none)"),
     "period_bench": ("同品类 P50 / P75", "Category P50 / P75"),
     "period_target": ("目标", "Target"),
     "period_attainment": ("达成率", "Attained"),
@@ -59,7 +60,8 @@ register({
     "period_target_line": ("GMV 目标 {target}，已达成 {att}；已过 {elapsed}/{days} 天，按当前进度预计 {fc}，缺口 {gap}。",
                            "GMV target {target}, {att} attained; {elapsed} of {days} days elapsed, forecast {fc} at "
                            "this pace, gap {gap}."),
-    "period_no_target": ("targets.csv 中没有本期的 GMV 目标。", "targets.csv has no GMV target for this period."),
+    "period_no_target": ("目标表中没有本期的 GMV 目标（可在数据目录的目标表中添加）。",
+                         "No GMV target is set for this period (add one to the data folder's targets table)."),
     "period_bench_illustrative": ("行业基准为示例值（仅比率指标可比；请替换为自己的同行数据）",
                                   "Category benchmarks are illustrative (ratio metrics only) — replace them with your "
                                   "own peer numbers"),
@@ -125,7 +127,7 @@ register({
     "period_plan_line": ("{label} GMV 目标 {target}（{source}）：需要观看人数 {uv}、转化率 {conv}、客单价 {aov}。",
                          "{label} GMV target {target} ({source}): needs {uv} viewers, conversion {conv} and order "
                          "value {aov}."),
-    "period_plan_file": ("来自 targets.csv", "from targets.csv"),
+    "period_plan_file": ("来自目标表", "from the targets table"),
     "period_plan_growth": ("未设目标：按本期 +{pct}", "no target set: this period +{pct}"),
     "period_plan_rule": ("拆解规则：转化率、客单价低于本直播间历史中位数时先恢复到中位数（不超过目标所需），其余增长由流量承担。",
                          "Rule: conversion, then order value, is lifted back to the room's history median when below "
