@@ -55,7 +55,7 @@ def test_portrait_sheet_and_english_headers(tiny_ds, tmp_path: Path):
     assert wb.sheetnames[6] == "7 Audience"
     head, rows = _table(wb["7 Audience"], "Portrait: Member tier")
     assert head[:5] == ["Value", "Viewers", "Share of viewers", "Buyers", "Share of buyers"]
-    gold = dict(zip(head, next(r for r in rows if r[0] == "金卡"), strict=True))
+    gold = dict(zip(head, next(r for r in rows if r[0] == "Gold"), strict=True))
     assert gold["Viewers"] == 1 and gold["Buyers"] == 0 and gold["Share of viewers"] == pytest.approx(1 / 3)
     assert gold["Buyers − viewers (points)"] == pytest.approx(-100 / 3)
     for ws in wb:  # no raw key or snake_case column name reaches a manager
