@@ -39,7 +39,8 @@ def test_ab_page_switches_experiment(page, voila_url):
     assert "EXP-SCRIPT" in after
     page.wait_for_function("() => document.querySelector('.lo-abtest-results').innerText.includes('话术B')",
                            timeout=90_000)
-    assert "按时段调整" in page.inner_text(RESULTS)  # session test in one room (R02): adjusted for time slot only
+    shown = page.inner_text(RESULTS)  # the session test of one room (R02): both arms with their sample sizes
+    assert "话术A（对照）" in shown and "样本量" in shown
 
 
 def test_unknown_experiment_shows_message_and_picker(page, voila_url):
