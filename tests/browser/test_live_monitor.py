@@ -101,6 +101,8 @@ def test_the_curve_grows_and_the_outage_alert_appears(page, live_feed, live_url)
     page.wait_for_function("document.querySelector('.lo-live-now').innerText.includes('Online now')", timeout=60_000)
     assert "LIVE" in page.inner_text(".lo-live-now") or "ENDED" in page.inner_text(".lo-live-now")
     assert _outage_alerts(page, start)  # the same alerts, in English
-    assert "Online viewers" in page.inner_text(".lo-live-alerts")
+    # areas re-render one per turn of the kernel's event loop: the alert list follows the KPI cards
+    page.wait_for_function("document.querySelector('.lo-live-alerts').innerText.includes('Online viewers')",
+                           timeout=60_000)
     page.wait_for_timeout(1500)
     _screenshots(page, "en")
