@@ -113,11 +113,10 @@ def alert_bands(data: TimelineData, lang: Lang = "zh") -> pd.DataFrame:
                          "label": label})[cols]
 
 
-def alert_note(data: TimelineData, lang: Lang = "zh") -> str | None:
-    """One line on the session's alerts (None when they were not evaluated)."""
+def alert_note(data: TimelineData, bands: pd.DataFrame, lang: Lang = "zh") -> str | None:
+    """One line on the session's alerts (None when they were not evaluated); ``bands`` from :func:`alert_bands`."""
     if data.alerts is None:
         return None
-    bands = alert_bands(data, lang)
     if not len(bands):
         return note(t("timeline_alerts_none", lang), "good")
     spans = "；".join(f"{_hm(s)}–{_hm(e)} {k}" for s, e, k in zip(bands.start, bands.end, bands.label, strict=True))
@@ -131,11 +130,11 @@ def render(data: TimelineData, lang: Lang = "zh") -> list:
     if data.minute is None:
         return [note(t("timeline_no_minutes", lang), "na")]
     items: list = list(notes(data, lang))
-    line = alert_note(data, lang)
+    extra = alert_bands(data, lang)
+    line = alert_note(data, extra, lang)
     if line is not None:
         items.append(line)
     bands = band_labels(data.incidents, lang)
-    extra = alert_bands(data, lang)
     if len(extra):
         bands = pd.concat([bands, extra], ignore_index=True) if len(bands) else extra
     items.append(ch.online_chart(data.minute, data.pitches, bands, lang))
